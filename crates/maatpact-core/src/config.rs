@@ -1,0 +1,625 @@
+//! The configuration: problem-tag vocabulary, bottleneck catalogue, reference cocktails and
+//! privacy thresholds. Deserialised from TOML; a default is built in.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{BottleneckId, TagId};
+use crate::error::{Error, Result};
+use crate::text::{lookup_key, nearest};
+
+/// The built-in default configuration, as TOML. `data-sample/maatpact.toml` is a copy.
+pub const DEFAULT_CONFIG_TOML: &str = include_str!("default_config.toml");
+
+/// Whether a user's config file adds to the built-in default or replaces it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigMode {
+    /// Entries are added to the default; an entry with an existing id replaces that entry.
+    #[default]
+    Extend,
+    /// The file is the whole configuration.
+    Replace,
+}
+
+/// One problem tag of the vocabulary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagDef {
+    /// Canonical id, e.g. `wonen`.
+    pub id: String,
+    /// Dutch label, e.g. "Wonen".
+    pub label_nl: String,
+    /// English label, e.g. "Housing".
+    pub label_en: String,
+    /// The Zelfredzaamheid-Matrix domain the tag belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zrm_domain: Option<String>,
+    /// Other spellings that resolve to this tag (Dutch and English).
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+}
+
+/// Who can change the rule behind a bottleneck (the *systeemleren* question).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerLevel {
+    /// The municipality: its own policy rules and verordeningen.
+    Gemeente,
+    /// The region (e.g. a centrumgemeente's purchase agreements).
+    Regio,
+    /// A partner: housing corporation, insurer or provider.
+    Partner,
+    /// National government: the law itself.
+    Rijk,
+}
+
+impl OwnerLevel {
+    /// Every level, from the one closest to the municipality to the farthest.
+    pub const ALL: [OwnerLevel; 4] = [
+        OwnerLevel::Gemeente,
+        OwnerLevel::Regio,
+        OwnerLevel::Partner,
+        OwnerLevel::Rijk,
+    ];
+
+    /// The canonical id, as in config files and tables.
+    pub fn id(self) -> &'static str {
+        match self {
+            OwnerLevel::Gemeente => "gemeente",
+            OwnerLevel::Regio => "regio",
+            OwnerLevel::Partner => "partner",
+            OwnerLevel::Rijk => "rijk",
+        }
+    }
+}
+
+/// One bottleneck (*knelpunt*) of the catalogue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BottleneckDef {
+    /// Canonical id, e.g. `kostendelersnorm`.
+    pub id: String,
+    /// Dutch label.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+    /// The rule, law or practice it stems from.
+    pub rule: String,
+    /// Who can change it.
+    pub owner_level: OwnerLevel,
+    /// The policy domain, e.g. `wonen` or `geld`.
+    pub domain: String,
+    /// Other spellings that resolve to this bottleneck.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+}
+
+/// A reference cocktail: a named set of tags to recognise in the data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CocktailDef {
+    /// Id, e.g. `cocktail_1`.
+    pub id: String,
+    /// Dutch label.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+    /// The tags, by canonical id or synonym.
+    pub tags: Vec<String>,
+}
+
+/// Disclosure-control thresholds for published tables.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyThresholds {
+    /// Minimum number of households in a published cell.
+    pub min_cell_size: usize,
+    /// The `n` of the (n, k) dominance rule.
+    pub dominance_n: usize,
+    /// The `k` of the (n, k) dominance rule, in percent.
+    pub dominance_k: f64,
+}
+
+impl PrivacyThresholds {
+    /// The defaults of domain.md: 10 households, dominance (2, 85).
+    pub const DEFAULT: PrivacyThresholds = PrivacyThresholds {
+        min_cell_size: 10,
+        dominance_n: 2,
+        dominance_k: 85.0,
+    };
+
+    /// Whether any threshold is weaker than the default, which needs an explicit opt-in.
+    pub fn weaker_than_default(&self) -> bool {
+        self.min_cell_size < Self::DEFAULT.min_cell_size
+            || self.dominance_n > Self::DEFAULT.dominance_n
+            || self.dominance_k > Self::DEFAULT.dominance_k
+    }
+}
+
+impl Default for PrivacyThresholds {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A config file as written: every section optional, so that a file can extend the default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    mode: ConfigMode,
+    privacy: Option<PrivacyThresholds>,
+    #[serde(default)]
+    tags: Vec<TagDef>,
+    #[serde(default)]
+    bottlenecks: Vec<BottleneckDef>,
+    #[serde(default)]
+    cocktails: Vec<CocktailDef>,
+}
+
+/// The whole configuration, after checking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Disclosure-control thresholds.
+    pub privacy: PrivacyThresholds,
+    /// The problem tags.
+    pub vocabulary: Vocabulary,
+    /// The bottlenecks.
+    pub catalogue: Catalogue,
+    /// The reference cocktails, with their tags resolved.
+    pub cocktails: Vec<ReferenceCocktail>,
+}
+
+/// A reference cocktail with resolved tag ids.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReferenceCocktail {
+    /// Id, e.g. `cocktail_1`.
+    pub id: String,
+    /// Dutch label.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+    /// The tags, sorted by id.
+    pub tags: Vec<TagId>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_toml_str(DEFAULT_CONFIG_TOML, "<built-in>")
+            .expect("the built-in config is valid")
+    }
+}
+
+impl Config {
+    /// Parses a complete configuration (mode is ignored: nothing to extend).
+    pub fn from_toml_str(text: &str, source: &str) -> Result<Config> {
+        let file = parse_file(text, source)?;
+        Config::build(
+            file.privacy.unwrap_or_default(),
+            file.tags,
+            file.bottlenecks,
+            file.cocktails,
+            source,
+        )
+    }
+
+    /// Applies a user's config file on top of this one, following its `mode`.
+    pub fn with_overrides(&self, text: &str, source: &str) -> Result<Config> {
+        let file = parse_file(text, source)?;
+        if file.mode == ConfigMode::Replace {
+            return Config::build(
+                file.privacy.unwrap_or_default(),
+                file.tags,
+                file.bottlenecks,
+                file.cocktails,
+                source,
+            );
+        }
+        let tags = merge_by_id(self.vocabulary.tags.clone(), file.tags, |t| t.id.clone());
+        let bottlenecks = merge_by_id(self.catalogue.bottlenecks.clone(), file.bottlenecks, |b| {
+            b.id.clone()
+        });
+        let own_cocktails = self
+            .cocktails
+            .iter()
+            .map(|c| CocktailDef {
+                id: c.id.clone(),
+                label_nl: c.label_nl.clone(),
+                label_en: c.label_en.clone(),
+                tags: c
+                    .tags
+                    .iter()
+                    .map(|&t| self.vocabulary.id(t).to_owned())
+                    .collect(),
+            })
+            .collect();
+        let cocktails = merge_by_id(own_cocktails, file.cocktails, |c| c.id.clone());
+        Config::build(
+            file.privacy.unwrap_or(self.privacy),
+            tags,
+            bottlenecks,
+            cocktails,
+            source,
+        )
+    }
+
+    fn build(
+        privacy: PrivacyThresholds,
+        tags: Vec<TagDef>,
+        bottlenecks: Vec<BottleneckDef>,
+        cocktails: Vec<CocktailDef>,
+        source: &str,
+    ) -> Result<Config> {
+        let invalid = |message: String| Error::Config {
+            file: source.to_owned(),
+            message,
+        };
+        if privacy.min_cell_size == 0 {
+            return Err(invalid("privacy.min_cell_size must be at least 1".into()));
+        }
+        if privacy.dominance_n == 0 || !(0.0..=100.0).contains(&privacy.dominance_k) {
+            return Err(invalid(
+                "privacy.dominance_n must be at least 1 and privacy.dominance_k between 0 and 100"
+                    .into(),
+            ));
+        }
+        let vocabulary = Vocabulary::new(tags).map_err(invalid)?;
+        let catalogue = Catalogue::new(bottlenecks).map_err(invalid)?;
+        let mut resolved = Vec::with_capacity(cocktails.len());
+        let mut seen = BTreeSet::new();
+        for cocktail in cocktails {
+            if !seen.insert(cocktail.id.clone()) {
+                return Err(invalid(format!(
+                    "cocktail `{}` is defined twice",
+                    cocktail.id
+                )));
+            }
+            let mut tags = Vec::with_capacity(cocktail.tags.len());
+            for name in &cocktail.tags {
+                let tag = vocabulary.resolve(name).map_err(|suggestion| {
+                    invalid(format!(
+                        "cocktail `{}` names unknown tag `{name}`{}",
+                        cocktail.id,
+                        did_you_mean(suggestion.as_deref())
+                    ))
+                })?;
+                tags.push(tag);
+            }
+            tags.sort_unstable();
+            tags.dedup();
+            if tags.is_empty() {
+                return Err(invalid(format!("cocktail `{}` has no tags", cocktail.id)));
+            }
+            resolved.push(ReferenceCocktail {
+                id: cocktail.id,
+                label_nl: cocktail.label_nl,
+                label_en: cocktail.label_en,
+                tags,
+            });
+        }
+        Ok(Config {
+            privacy,
+            vocabulary,
+            catalogue,
+            cocktails: resolved,
+        })
+    }
+}
+
+fn parse_file(text: &str, source: &str) -> Result<ConfigFile> {
+    toml::from_str(text).map_err(|err| Error::Config {
+        file: source.to_owned(),
+        message: err.to_string().trim_end().to_owned(),
+    })
+}
+
+fn merge_by_id<T>(mut base: Vec<T>, extra: Vec<T>, id: impl Fn(&T) -> String) -> Vec<T> {
+    for item in extra {
+        match base.iter().position(|b| id(b) == id(&item)) {
+            Some(pos) => base[pos] = item,
+            None => base.push(item),
+        }
+    }
+    base
+}
+
+/// ` (did you mean `x`?)`, or nothing.
+pub(crate) fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+/// The problem-tag vocabulary: canonical tags with labels and synonyms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<TagDef>", into = "Vec<TagDef>")]
+pub struct Vocabulary {
+    tags: Vec<TagDef>,
+    /// Every id and synonym, by [`lookup_key`], to its index.
+    lookup: HashMap<String, u32>,
+}
+
+impl From<Vec<TagDef>> for Vocabulary {
+    fn from(tags: Vec<TagDef>) -> Self {
+        // Serialised vocabularies were valid when written; a clash would only drop a synonym.
+        let lookup = build_lookup(tags.iter().map(|t| (&t.id, &t.synonyms))).unwrap_or_default();
+        Vocabulary { tags, lookup }
+    }
+}
+
+impl From<Vocabulary> for Vec<TagDef> {
+    fn from(vocabulary: Vocabulary) -> Self {
+        vocabulary.tags
+    }
+}
+
+impl Vocabulary {
+    /// A vocabulary from tag definitions; ids and synonyms must not clash.
+    pub fn new(tags: Vec<TagDef>) -> std::result::Result<Vocabulary, String> {
+        let lookup = build_lookup(tags.iter().map(|t| (&t.id, &t.synonyms)))?;
+        for tag in &tags {
+            if lookup_key(&tag.id) != tag.id {
+                return Err(format!(
+                    "tag id `{}` must be lowercase letters, digits and `_` (e.g. `{}`)",
+                    tag.id,
+                    lookup_key(&tag.id)
+                ));
+            }
+        }
+        Ok(Vocabulary { tags, lookup })
+    }
+
+    /// Number of tags.
+    pub fn len(&self) -> usize {
+        self.tags.len()
+    }
+
+    /// Whether there are no tags.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+    }
+
+    /// All tag definitions, in id order.
+    pub fn tags(&self) -> &[TagDef] {
+        &self.tags
+    }
+
+    /// The definition of one tag.
+    pub fn get(&self, tag: TagId) -> &TagDef {
+        &self.tags[tag.index()]
+    }
+
+    /// The canonical id of one tag.
+    pub fn id(&self, tag: TagId) -> &str {
+        &self.tags[tag.index()].id
+    }
+
+    /// Resolves an id, label or synonym (Dutch or English, any case, spaces or `_`).
+    /// On failure, returns the nearest known id as a suggestion, if one is close.
+    pub fn resolve(&self, name: &str) -> std::result::Result<TagId, Option<String>> {
+        let key = lookup_key(name);
+        self.lookup.get(&key).map(|&i| TagId(i)).ok_or_else(|| {
+            nearest(&key, self.lookup.keys().map(String::as_str))
+                .map(|k| self.tags[self.lookup[k] as usize].id.clone())
+        })
+    }
+
+    /// Adds a tag that is not in the vocabulary (`--unknown-tags keep`), or returns the
+    /// existing one. Its labels are its name.
+    pub fn intern(&mut self, name: &str) -> TagId {
+        if let Ok(tag) = self.resolve(name) {
+            return tag;
+        }
+        let id = lookup_key(name);
+        let tag = TagId(self.tags.len() as u32);
+        self.tags.push(TagDef {
+            id: id.clone(),
+            label_nl: name.trim().to_owned(),
+            label_en: name.trim().to_owned(),
+            zrm_domain: None,
+            synonyms: Vec::new(),
+        });
+        self.lookup.insert(id, tag.0);
+        tag
+    }
+
+    /// Joins canonical ids sorted alphabetically with `+`, e.g. `kinderen+schulden+wonen`.
+    pub fn join_ids(&self, tags: &[TagId]) -> String {
+        let mut ids: Vec<&str> = tags.iter().map(|&t| self.id(t)).collect();
+        ids.sort_unstable();
+        ids.join("+")
+    }
+}
+
+fn build_lookup<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a Vec<String>)>,
+) -> std::result::Result<HashMap<String, u32>, String> {
+    let mut lookup: HashMap<String, u32> = HashMap::new();
+    let mut owner: HashMap<String, &'a str> = HashMap::new();
+    for (index, (id, synonyms)) in entries.enumerate() {
+        if id.trim().is_empty() {
+            return Err("an entry has an empty id".into());
+        }
+        for name in std::iter::once(id).chain(synonyms) {
+            let key = lookup_key(name);
+            if let Some(previous) = owner.insert(key.clone(), id) {
+                if previous != id {
+                    return Err(format!("`{name}` is used by both `{previous}` and `{id}`"));
+                }
+                if name == id {
+                    return Err(format!("`{id}` is defined twice"));
+                }
+            }
+            lookup.insert(key, index as u32);
+        }
+    }
+    Ok(lookup)
+}
+
+/// The bottleneck catalogue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<BottleneckDef>", into = "Vec<BottleneckDef>")]
+pub struct Catalogue {
+    bottlenecks: Vec<BottleneckDef>,
+    lookup: HashMap<String, u32>,
+}
+
+impl From<Vec<BottleneckDef>> for Catalogue {
+    fn from(bottlenecks: Vec<BottleneckDef>) -> Self {
+        let lookup =
+            build_lookup(bottlenecks.iter().map(|b| (&b.id, &b.synonyms))).unwrap_or_default();
+        Catalogue {
+            bottlenecks,
+            lookup,
+        }
+    }
+}
+
+impl From<Catalogue> for Vec<BottleneckDef> {
+    fn from(catalogue: Catalogue) -> Self {
+        catalogue.bottlenecks
+    }
+}
+
+impl Catalogue {
+    /// A catalogue from bottleneck definitions; ids and synonyms must not clash.
+    pub fn new(bottlenecks: Vec<BottleneckDef>) -> std::result::Result<Catalogue, String> {
+        let lookup = build_lookup(bottlenecks.iter().map(|b| (&b.id, &b.synonyms)))?;
+        Ok(Catalogue {
+            bottlenecks,
+            lookup,
+        })
+    }
+
+    /// Number of bottlenecks.
+    pub fn len(&self) -> usize {
+        self.bottlenecks.len()
+    }
+
+    /// Whether the catalogue is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bottlenecks.is_empty()
+    }
+
+    /// All bottleneck definitions, in id order.
+    pub fn bottlenecks(&self) -> &[BottleneckDef] {
+        &self.bottlenecks
+    }
+
+    /// The definition of one bottleneck.
+    pub fn get(&self, id: BottleneckId) -> &BottleneckDef {
+        &self.bottlenecks[id.index()]
+    }
+
+    /// Resolves an id or synonym; on failure, the nearest known id, if one is close.
+    pub fn resolve(&self, name: &str) -> std::result::Result<BottleneckId, Option<String>> {
+        let key = lookup_key(name);
+        self.lookup
+            .get(&key)
+            .map(|&i| BottleneckId(i))
+            .ok_or_else(|| {
+                nearest(&key, self.lookup.keys().map(String::as_str))
+                    .map(|k| self.bottlenecks[self.lookup[k] as usize].id.clone())
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_has_the_seed_tags_and_four_cocktails() {
+        let config = Config::default();
+        for id in [
+            "ggz",
+            "wonen",
+            "kinderen",
+            "niet_passende_begeleiding",
+            "jeugdzorg",
+            "schulden",
+            "geen_uitkering",
+        ] {
+            let tag = config.vocabulary.resolve(id).unwrap();
+            assert_eq!(config.vocabulary.id(tag), id);
+        }
+        assert_eq!(config.cocktails.len(), 4);
+        let first = &config.cocktails[0];
+        assert_eq!(
+            config.vocabulary.join_ids(&first.tags),
+            "ggz+kinderen+niet_passende_begeleiding+wonen"
+        );
+    }
+
+    #[test]
+    fn synonyms_resolve_in_any_spelling() {
+        let vocabulary = Config::default().vocabulary;
+        let wonen = vocabulary.resolve("wonen").unwrap();
+        assert_eq!(vocabulary.resolve("Woonproblematiek"), Ok(wonen));
+        assert_eq!(vocabulary.resolve(" HOUSING "), Ok(wonen));
+        let npb = vocabulary.resolve("niet_passende_begeleiding").unwrap();
+        assert_eq!(
+            vocabulary.resolve("niet passende begeleiding/ondersteuning"),
+            Ok(npb)
+        );
+        assert_eq!(
+            vocabulary.resolve("Financiële problemen"),
+            vocabulary.resolve("financien")
+        );
+    }
+
+    #[test]
+    fn unknown_tag_suggests_the_nearest_id() {
+        let vocabulary = Config::default().vocabulary;
+        assert_eq!(vocabulary.resolve("schuldne"), Err(Some("schulden".into())));
+        assert_eq!(vocabulary.resolve("qqqqqqqqqqqqqqqq"), Err(None));
+    }
+
+    #[test]
+    fn extend_adds_and_replace_replaces() {
+        let base = Config::default();
+        let extended = base
+            .with_overrides(
+                "[[tags]]\nid = \"mantelzorg\"\nlabel_nl = \"Mantelzorg\"\nlabel_en = \"Informal care\"\n",
+                "extra.toml",
+            )
+            .unwrap();
+        assert_eq!(extended.vocabulary.len(), base.vocabulary.len() + 1);
+        assert_eq!(extended.cocktails.len(), 4);
+        let replaced = base
+            .with_overrides(
+                "mode = \"replace\"\n[[tags]]\nid = \"a\"\nlabel_nl = \"A\"\nlabel_en = \"A\"\n",
+                "only.toml",
+            )
+            .unwrap();
+        assert_eq!(replaced.vocabulary.len(), 1);
+        assert!(replaced.cocktails.is_empty());
+        assert!(replaced.catalogue.is_empty());
+    }
+
+    #[test]
+    fn unknown_owner_level_is_a_config_error() {
+        let text = "[[bottlenecks]]\nid = \"x\"\nlabel_nl = \"x\"\nlabel_en = \"x\"\nrule = \"r\"\nowner_level = \"provincie\"\ndomain = \"d\"\n";
+        let err = Config::default()
+            .with_overrides(text, "bad.toml")
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("bad.toml: "), "{message}");
+        assert!(message.contains("unknown variant `provincie`"), "{message}");
+    }
+
+    #[test]
+    fn clashing_synonyms_are_refused() {
+        let text = "[[tags]]\nid = \"huis\"\nlabel_nl = \"x\"\nlabel_en = \"x\"\nsynonyms = [\"housing\"]\n";
+        let err = Config::default()
+            .with_overrides(text, "clash.toml")
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`housing` is used by both `wonen` and `huis`"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! Pure analysis of *maatwerkcanvas* case records: the core of maatpact.
+//!
+//! maatpact rediscovers *giftige cocktails* (combinations of problems that hold a household
+//! down) in anonymised case records of Dutch multi-problem household programmes, and tallies
+//! what the tailored solutions saved. This crate does no file I/O and prints nothing: readers,
+//! writers and the command line live in `maatpact-pipeline` and `maatpact-cli`.
+//!
+//! The main types:
+//! - [`Config`]: the [`Vocabulary`] of problem tags, the [`Catalogue`] of bottlenecks, the
+//!   reference cocktails and the privacy thresholds.
+//! - `RawTable` → `validate` → `Validated`: typed [`Case`]s plus every `Issue` found.
+//! - [`TagMatrix`]: cases × tags as bitsets.
+//!
+//! ```
+//! use maatpact_core::{Config, TagMatrix};
+//!
+//! let config = Config::default();
+//! let wonen = config.vocabulary.resolve("woonproblematiek").map_err(|_| "unknown")?;
+//! assert_eq!(config.vocabulary.id(wonen), "wonen");
+//! let matrix = TagMatrix::from_rows(config.vocabulary.len(), [&[wonen][..]]);
+//! assert_eq!(matrix.tag_counts()[wonen.index()], 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod case;
+mod config;
+mod error;
+mod money;
+mod tag_matrix;
+mod text;
+
+pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Satisfaction, TagId};
+pub use config::{
+    BottleneckDef, Catalogue, CocktailDef, Config, ConfigMode, DEFAULT_CONFIG_TOML, OwnerLevel,
+    PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
+};
+pub use error::{Error, Result};
+pub use money::Cents;
+pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
+pub use text::{edit_distance, header_key, lookup_key, nearest};

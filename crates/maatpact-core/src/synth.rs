@@ -1,0 +1,1 @@
+//! Seeded synthetic case records with a known truth. (Being written: see the synth helper.)
