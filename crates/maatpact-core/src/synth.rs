@@ -1,1 +1,0 @@
-//! Seeded synthetic case records with a known truth. (Being written: see the synth helper.)
