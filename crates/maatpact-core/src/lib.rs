@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod case;
+mod cluster;
 mod config;
 mod error;
 mod money;
@@ -31,6 +32,12 @@ mod tag_matrix;
 mod text;
 
 pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Satisfaction, TagId};
+pub use cluster::{
+    ClusterAlgorithm, ClusterParams, ClusterProfile, ClusterResult, Clustering, Dendrogram,
+    Dissimilarity, KChoice, KCriterion, KModesInit, KScore, MergeStep, ReferenceMatch, StructureVerdict,
+    TagStat, ValidClusterParams, adjusted_rand_index, cluster, fit_clustering,
+    normalized_mutual_information, oracle_labels, silhouette,
+};
 pub use config::{
     BottleneckDef, Catalogue, CocktailDef, Config, ConfigMode, DEFAULT_CONFIG_TOML, OwnerLevel,
     PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
