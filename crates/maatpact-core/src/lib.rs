@@ -8,7 +8,8 @@
 //! The main types:
 //! - [`Config`]: the [`Vocabulary`] of problem tags, the [`Catalogue`] of bottlenecks, the
 //!   reference cocktails and the privacy thresholds.
-//! - `RawTable` → `validate` → `Validated`: typed [`Case`]s plus every `Issue` found.
+//! - [`RawTable`] → [`validate`] → [`Validated`]: typed [`Case`]s plus every [`Issue`] found.
+//! - [`privacy`]: the identifier and BSN guard, and keyed pseudonyms.
 //! - [`TagMatrix`]: cases × tags as bitsets.
 //!
 //! ```
@@ -27,8 +28,11 @@ mod case;
 mod config;
 mod error;
 mod money;
+mod numbers;
+pub mod privacy;
 mod tag_matrix;
 mod text;
+mod validate;
 
 pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Satisfaction, TagId};
 pub use config::{
@@ -37,5 +41,10 @@ pub use config::{
 };
 pub use error::{Error, Result};
 pub use money::Cents;
+pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
 pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
 pub use text::{edit_distance, header_key, lookup_key, nearest};
+pub use validate::{
+    FIELDS, Field, Issue, LoadOptions, RawRow, RawTable, Severity, UnknownTags, Validated,
+    field_for_header, field_name, parse_date, validate,
+};
