@@ -1,1 +1,3 @@
+//! maatpact's integration tests: one binary, one module per stage.
 
+mod loading;

@@ -24,6 +24,8 @@ pub struct RawTable {
     pub headers: Vec<String>,
     /// Data rows.
     pub rows: Vec<RawRow>,
+    /// Findings of the reader (e.g. a Windows-1252 file decoded), passed on by [`validate`].
+    pub notices: Vec<Issue>,
 }
 
 /// One data row of a [`RawTable`].
@@ -297,6 +299,7 @@ pub fn validate(table: &RawTable, config: &Config, options: &LoadOptions) -> Val
         issues: Vec::new(),
         tag_cache: HashMap::new(),
     };
+    v.issues.extend(table.notices.iter().cloned());
     let (cases, decimal) = v.run();
     Validated {
         cases,
