@@ -26,10 +26,12 @@
 
 mod case;
 mod config;
+mod disclosure;
 mod error;
 mod money;
 mod numbers;
 pub mod privacy;
+mod stats_bootstrap;
 mod tag_matrix;
 mod text;
 mod validate;
@@ -39,9 +41,11 @@ pub use config::{
     BottleneckDef, Catalogue, CocktailDef, Config, ConfigMode, DEFAULT_CONFIG_TOML, OwnerLevel,
     PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
 };
+pub use disclosure::{Cell, Margin, Suppression, is_dominated, suppress};
 pub use error::{Error, Result};
 pub use money::Cents;
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
+pub use stats_bootstrap::{bootstrap_mean_ci, percentile};
 pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
 pub use text::{edit_distance, header_key, lookup_key, nearest};
 pub use validate::{

@@ -14,10 +14,15 @@ mod load;
 mod read;
 mod read_parquet;
 mod read_xlsx;
+mod savings;
 mod write_cases;
 
 pub use atomic::{replace_dir_atomic, sibling, write_file_atomic};
 pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
+pub use savings::{
+    Attribution, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
+    financier_table, savings_table,
+};
 pub use write_cases::{CaseFileStyle, cases_to_csv, cases_to_parquet, write_cases};
