@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod atomic;
+pub mod charts;
 mod error;
 mod load;
 mod read;
