@@ -27,6 +27,7 @@ mod case;
 mod config;
 mod error;
 mod money;
+mod synth;
 mod tag_matrix;
 mod text;
 
@@ -37,5 +38,9 @@ pub use config::{
 };
 pub use error::{Error, Result};
 pub use money::Cents;
+pub use synth::{
+    MAX_BACKGROUND_TAGS_MEAN, MAX_COCKTAILS, MAX_EXTRA_TAGS, MAX_SYNTH_CASES, NOISE_CLUSTER,
+    PlantedParams, Preset, SynthParams, SynthValidParams, Synthetic, synthesize,
+};
 pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
 pub use text::{edit_distance, header_key, lookup_key, nearest};
