@@ -32,6 +32,7 @@ mod money;
 mod numbers;
 pub mod privacy;
 mod stats_bootstrap;
+mod synth;
 mod tag_matrix;
 mod text;
 mod validate;
@@ -46,6 +47,10 @@ pub use error::{Error, Result};
 pub use money::Cents;
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
 pub use stats_bootstrap::{bootstrap_mean_ci, percentile};
+pub use synth::{
+    MAX_BACKGROUND_TAGS_MEAN, MAX_COCKTAILS, MAX_EXTRA_TAGS, MAX_SYNTH_CASES, NOISE_CLUSTER,
+    PlantedParams, Preset, SynthParams, SynthValidParams, Synthetic, synthesize,
+};
 pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
 pub use text::{edit_distance, header_key, lookup_key, nearest};
 pub use validate::{
