@@ -114,3 +114,13 @@ pub struct PseudonymiseArgs {
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}
