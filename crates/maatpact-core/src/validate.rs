@@ -461,10 +461,8 @@ impl Validator<'_> {
                 &separators,
                 &mut seen_ids,
             );
-            if self.error_count() == errors_before {
-                if let Some(case) = case {
-                    cases.push(case);
-                }
+            if let Some(case) = case.filter(|_| self.error_count() == errors_before) {
+                cases.push(case);
             }
         }
         (cases, decimal)

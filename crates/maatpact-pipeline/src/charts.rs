@@ -496,6 +496,9 @@ fn centre_label(v: f64, labels: &[String], reversed: bool) -> String {
     }
 }
 
+/// A point of a line: x, and y when known.
+pub type LinePoint = (f64, Option<f64>);
+
 /// Lines through points, one per series.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineData {
@@ -507,8 +510,8 @@ pub struct LineData {
     pub y_label: String,
     /// Tick labels for x positions 0..n (empty: numeric).
     pub x_ticks: Vec<String>,
-    /// Series: name and points (x, y); a `None` y breaks the line.
-    pub series: Vec<(String, Vec<(f64, Option<f64>)>)>,
+    /// Series: name and points; a `None` y breaks the line.
+    pub series: Vec<(String, Vec<LinePoint>)>,
 }
 
 /// A line chart.
@@ -702,7 +705,7 @@ fn format_thousands(v: f64) -> String {
     let digits = rounded.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
