@@ -26,7 +26,9 @@
 mod case;
 mod config;
 mod error;
+mod mining;
 mod money;
+mod stats;
 mod tag_matrix;
 mod text;
 
@@ -36,6 +38,12 @@ pub use config::{
     PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
 };
 pub use error::{Error, Result};
+pub use mining::{
+    Cooccurrence, CooccurrenceRow, Itemset, ItemsetKind, ItemsetRow, MiningParams, MiningResult,
+    Rule, RuleParams, RuleRow, Support, TagPair, ValidMiningParams, ValidRuleParams, cooccurrence,
+    mine, rule_rows, rules,
+};
 pub use money::Cents;
+pub use stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust, ln_gamma};
 pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
 pub use text::{edit_distance, header_key, lookup_key, nearest};
