@@ -28,9 +28,11 @@ mod case;
 mod config;
 mod disclosure;
 mod error;
+mod mining;
 mod money;
 mod numbers;
 pub mod privacy;
+mod stats;
 mod stats_bootstrap;
 mod synth;
 mod tag_matrix;
@@ -44,8 +46,14 @@ pub use config::{
 };
 pub use disclosure::{Cell, Margin, Suppression, is_dominated, suppress};
 pub use error::{Error, Result};
+pub use mining::{
+    Cooccurrence, CooccurrenceRow, Itemset, ItemsetKind, ItemsetRow, MiningParams, MiningResult,
+    Rule, RuleParams, RuleRow, Support, TagPair, ValidMiningParams, ValidRuleParams, cooccurrence,
+    mine, rule_rows, rules,
+};
 pub use money::Cents;
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
+pub use stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust, ln_gamma};
 pub use stats_bootstrap::{bootstrap_mean_ci, percentile};
 pub use synth::{
     MAX_BACKGROUND_TAGS_MEAN, MAX_COCKTAILS, MAX_EXTRA_TAGS, MAX_SYNTH_CASES, NOISE_CLUSTER,
