@@ -21,6 +21,8 @@ pub enum Command {
     /// Check a case file: prints every problem as file:row:column and exits 2 when the input
     /// cannot be used
     Validate(ValidateArgs),
+    /// Mine frequent problem combinations, association rules and co-occurrence
+    Mine(MineArgs),
     /// Run the pipeline on a case file (default: data-sample/cases.csv → notebooks-output/)
     Run(RunArgs),
     /// Write seeded synthetic case records with a known truth
@@ -52,6 +54,40 @@ pub struct LoadArgs {
 pub struct ValidateArgs {
     /// The case file (.csv, .tsv, .xlsx or .parquet)
     pub input: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// `maatpact mine`.
+#[derive(Debug, Args)]
+pub struct MineArgs {
+    /// The case file
+    pub input: PathBuf,
+    /// Minimum support: a fraction of the cases (0.05) or a number of cases (12). Never below
+    /// the minimum cell size of published tables
+    #[arg(long, default_value = "0.05")]
+    pub min_support: String,
+    /// Which itemsets to write
+    #[arg(long, value_name = "all|closed|maximal", default_value = "all")]
+    pub kind: String,
+    /// The largest combination to write
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    /// Only combinations that contain all of these tags
+    #[arg(long, value_delimiter = ',', value_name = "TAG,...")]
+    pub require: Vec<String>,
+    /// Minimum confidence of an association rule
+    #[arg(long, default_value_t = 0.5)]
+    pub min_confidence: f64,
+    /// Minimum lift of an association rule
+    #[arg(long, default_value_t = 1.0)]
+    pub min_lift: f64,
+    /// Keep only the best K rules (by lift, then confidence)
+    #[arg(long, value_name = "K")]
+    pub top_k: Option<usize>,
+    /// The folder for itemsets.csv, rules.csv and cooccurrence.csv
+    #[arg(long, default_value = "mine-output")]
+    pub out: PathBuf,
     #[command(flatten)]
     pub load: LoadArgs,
 }

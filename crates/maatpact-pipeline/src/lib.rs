@@ -8,6 +8,7 @@
 //! - [`write_file_atomic`] and [`replace_dir_atomic`]: outputs that are whole or absent.
 #![deny(missing_docs)]
 
+mod analysis;
 mod atomic;
 pub mod charts;
 mod error;
@@ -16,8 +17,10 @@ mod read;
 mod read_parquet;
 mod read_xlsx;
 mod savings;
+pub mod tables;
 mod write_cases;
 
+pub use analysis::{MiningTables, mining_tables, tag_matrix};
 pub use atomic::{replace_dir_atomic, sibling, write_file_atomic};
 pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
