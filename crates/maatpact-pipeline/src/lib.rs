@@ -26,7 +26,7 @@ pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
 pub use savings::{
-    Attribution, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
-    financier_table, savings_table,
+    Attribution, ClusterKeys, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
+    UNKNOWN, financier_table, savings_table, systeemleren_tables,
 };
 pub use write_cases::{CaseFileStyle, cases_to_csv, cases_to_parquet, write_cases};

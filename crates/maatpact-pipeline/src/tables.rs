@@ -7,6 +7,7 @@ use maatpact_core::{
 };
 
 use crate::error::{Error, Result};
+use crate::savings::{FinancierRow, SavingsRow, SavingsTable};
 
 /// What a suppressed cell shows.
 pub const SUPPRESSED: &str = ".";
@@ -238,4 +239,129 @@ pub fn data_quality_table(issues: &[Issue]) -> Table {
         })
         .collect();
     table
+}
+
+/// The measure columns of every savings table, after its key columns.
+pub const SAVINGS_COLUMNS: [&str; 15] = [
+    "n_cases",
+    "n_with_kba",
+    "cost_current_total",
+    "cost_threatened_total",
+    "cost_tailored_total",
+    "savings_total",
+    "savings_mean",
+    "savings_median",
+    "savings_ci_low",
+    "savings_ci_high",
+    "breakthrough_spend_total",
+    "return_per_euro",
+    "satisfaction_change_mean",
+    "suppressed",
+    "attribution",
+];
+
+fn savings_cells(row: &SavingsRow, attribution: &str) -> Vec<String> {
+    let hide_all = matches!(
+        row.suppressed,
+        Some(Suppression::SmallCell | Suppression::Secondary)
+    );
+    let hide_euros = row.suppressed.is_some();
+    let count = |v: usize| {
+        if hide_all {
+            SUPPRESSED.to_owned()
+        } else {
+            v.to_string()
+        }
+    };
+    let money = |text: String| {
+        if hide_euros {
+            SUPPRESSED.to_owned()
+        } else {
+            text
+        }
+    };
+    let (ci_low, ci_high) = match row.savings_ci {
+        Some((low, high)) => (euros_f64(Some(low)), euros_f64(Some(high))),
+        None => (String::new(), String::new()),
+    };
+    vec![
+        count(row.n_cases),
+        count(row.n_with_kba),
+        money(euros(row.cost_current_total)),
+        money(euros(row.cost_threatened_total)),
+        money(euros(row.cost_tailored_total)),
+        money(euros(row.savings_total)),
+        money(euros_f64(row.savings_mean)),
+        money(euros_f64(row.savings_median)),
+        money(ci_low),
+        money(ci_high),
+        money(euros(row.breakthrough_spend_total)),
+        money(fixed_opt(row.return_per_euro, 2)),
+        if hide_all {
+            SUPPRESSED.to_owned()
+        } else {
+            fixed_opt(row.satisfaction_change_mean, 2)
+        },
+        row.suppressed
+            .map(|s| s.code().to_owned())
+            .unwrap_or_default(),
+        attribution.to_owned(),
+    ]
+}
+
+/// A savings table with its key columns first. The `attribution` column says how a case
+/// in several groups counts: `single` (each case in one group), `count` or `split`.
+pub fn savings_rows_table(keys: &[&str], table: &SavingsTable) -> Table {
+    let headers: Vec<&str> = keys.iter().copied().chain(SAVINGS_COLUMNS).collect();
+    let mut out = Table::new(&headers);
+    let attribution = if table.partition {
+        "single"
+    } else {
+        match table.attribution {
+            crate::savings::Attribution::Count => "count",
+            crate::savings::Attribution::Split => "split",
+        }
+    };
+    out.rows = table
+        .rows
+        .iter()
+        .map(|row| {
+            row.keys
+                .iter()
+                .cloned()
+                .chain(savings_cells(row, attribution))
+                .collect()
+        })
+        .collect();
+    out
+}
+
+/// A financier table: who benefits.
+pub fn financier_rows_table(keys: &[&str], rows: &[FinancierRow]) -> Table {
+    let headers: Vec<&str> = keys
+        .iter()
+        .copied()
+        .chain(["label_nl", "n_cases", "savings_total", "suppressed"])
+        .collect();
+    let mut out = Table::new(&headers);
+    out.rows = rows
+        .iter()
+        .map(|row| {
+            let hidden = row.suppressed.is_some();
+            let value = |text: String| if hidden { SUPPRESSED.to_owned() } else { text };
+            row.keys
+                .iter()
+                .cloned()
+                .chain([
+                    row.financier.label_nl().to_owned(),
+                    value(row.n_cases.to_string()),
+                    value(euros(row.savings_total)),
+                    row.suppressed
+                        .map(|s| s.code().to_owned())
+                        .unwrap_or_default(),
+                ])
+                .collect()
+        })
+        .collect();
+    out
 }
