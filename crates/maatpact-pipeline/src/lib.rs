@@ -11,6 +11,7 @@
 mod analysis;
 mod atomic;
 pub mod charts;
+pub mod document;
 mod error;
 mod load;
 mod read;
