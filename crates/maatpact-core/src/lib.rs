@@ -8,7 +8,8 @@
 //! The main types:
 //! - [`Config`]: the [`Vocabulary`] of problem tags, the [`Catalogue`] of bottlenecks, the
 //!   reference cocktails and the privacy thresholds.
-//! - `RawTable` → `validate` → `Validated`: typed [`Case`]s plus every `Issue` found.
+//! - [`RawTable`] → [`validate`] → [`Validated`]: typed [`Case`]s plus every [`Issue`] found.
+//! - [`privacy`]: the identifier and BSN guard, and keyed pseudonyms.
 //! - [`TagMatrix`]: cases × tags as bitsets.
 //!
 //! ```
@@ -26,10 +27,18 @@
 mod case;
 mod cluster;
 mod config;
+mod disclosure;
 mod error;
+mod mining;
 mod money;
+mod numbers;
+pub mod privacy;
+mod stats;
+mod stats_bootstrap;
+mod synth;
 mod tag_matrix;
 mod text;
+mod validate;
 
 pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Satisfaction, TagId};
 pub use cluster::{
@@ -42,7 +51,24 @@ pub use config::{
     BottleneckDef, Catalogue, CocktailDef, Config, ConfigMode, DEFAULT_CONFIG_TOML, OwnerLevel,
     PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
 };
+pub use disclosure::{Cell, Margin, Suppression, is_dominated, suppress};
 pub use error::{Error, Result};
+pub use mining::{
+    Cooccurrence, CooccurrenceRow, Itemset, ItemsetKind, ItemsetRow, MiningParams, MiningResult,
+    Rule, RuleParams, RuleRow, Support, TagPair, ValidMiningParams, ValidRuleParams, cooccurrence,
+    mine, rule_rows, rules,
+};
 pub use money::Cents;
+pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
+pub use stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust, ln_gamma};
+pub use stats_bootstrap::{bootstrap_mean_ci, percentile};
+pub use synth::{
+    MAX_BACKGROUND_TAGS_MEAN, MAX_COCKTAILS, MAX_EXTRA_TAGS, MAX_SYNTH_CASES, NOISE_CLUSTER,
+    PlantedParams, Preset, SynthParams, SynthValidParams, Synthetic, synthesize,
+};
 pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
 pub use text::{edit_distance, header_key, lookup_key, nearest};
+pub use validate::{
+    FIELDS, Field, Issue, LoadOptions, RawRow, RawTable, Severity, UnknownTags, Validated,
+    field_for_header, field_name, parse_date, validate,
+};

@@ -1,1 +1,33 @@
-//! pipeline
+//! The edges of maatpact: reading case files (CSV, `.xlsx`, Parquet) into
+//! [`maatpact_core::RawTable`]s, writing case records and outputs atomically, and running
+//! the pipeline. The analysis itself lives in `maatpact-core`.
+//!
+//! The main entry points:
+//! - [`read_table`] and [`load`]: a file to validated cases, with every finding.
+//! - [`write_cases`]: case records to CSV (plain or Dutch Excel style) or Parquet.
+//! - [`write_file_atomic`] and [`replace_dir_atomic`]: outputs that are whole or absent.
+#![deny(missing_docs)]
+
+mod analysis;
+mod atomic;
+pub mod charts;
+pub mod document;
+mod error;
+mod load;
+mod read;
+mod read_parquet;
+mod read_xlsx;
+mod savings;
+pub mod tables;
+mod write_cases;
+
+pub use analysis::{MiningTables, mining_tables, tag_matrix};
+pub use atomic::{replace_dir_atomic, sibling, write_file_atomic};
+pub use error::{Error, Result};
+pub use load::{LoadSettings, load, load_valid};
+pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
+pub use savings::{
+    Attribution, ClusterKeys, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
+    UNKNOWN, financier_table, savings_table, systeemleren_tables,
+};
+pub use write_cases::{CaseFileStyle, cases_to_csv, cases_to_parquet, write_cases};

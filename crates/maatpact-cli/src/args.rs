@@ -1,0 +1,162 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use maatpact_core::{DecimalStyle, UnknownTags};
+
+/// Find giftige cocktails in maatwerkcanvas case records, and report what the tailored
+/// solutions saved and which rules stood in the way.
+#[derive(Debug, Parser)]
+#[command(name = "maatpact", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a case file: prints every problem as file:row:column and exits 2 when the input
+    /// cannot be used
+    Validate(ValidateArgs),
+    /// Mine frequent problem combinations, association rules and co-occurrence
+    Mine(MineArgs),
+    /// Run the pipeline on a case file (default: data-sample/cases.csv → notebooks-output/)
+    Run(RunArgs),
+    /// Write seeded synthetic case records with a known truth
+    Synth(SynthArgs),
+    /// Write a copy with case ids replaced by keyed hashes and identifier columns dropped
+    Pseudonymise(PseudonymiseArgs),
+}
+
+/// The loading flags shared by every command that reads case records.
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// A TOML config that extends (or, with mode = "replace", replaces) the built-in
+    /// vocabulary, bottleneck catalogue, cocktails and privacy thresholds
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do with problem tags that are not in the vocabulary
+    #[arg(long, value_name = "error|keep", default_value = "error")]
+    pub unknown_tags: UnknownTags,
+    /// The decimal separator of numbers; detected from the file when not given
+    #[arg(long, value_name = "comma|point")]
+    pub decimal: Option<DecimalStyle>,
+    /// The worksheet of an .xlsx input (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+/// `maatpact validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The case file (.csv, .tsv, .xlsx or .parquet)
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// `maatpact mine`.
+#[derive(Debug, Args)]
+pub struct MineArgs {
+    /// The case file
+    pub input: PathBuf,
+    /// Minimum support: a fraction of the cases (0.05) or a number of cases (12). Never below
+    /// the minimum cell size of published tables
+    #[arg(long, default_value = "0.05")]
+    pub min_support: String,
+    /// Which itemsets to write
+    #[arg(long, value_name = "all|closed|maximal", default_value = "all")]
+    pub kind: String,
+    /// The largest combination to write
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    /// Only combinations that contain all of these tags
+    #[arg(long, value_delimiter = ',', value_name = "TAG,...")]
+    pub require: Vec<String>,
+    /// Minimum confidence of an association rule
+    #[arg(long, default_value_t = 0.5)]
+    pub min_confidence: f64,
+    /// Minimum lift of an association rule
+    #[arg(long, default_value_t = 1.0)]
+    pub min_lift: f64,
+    /// Keep only the best K rules (by lift, then confidence)
+    #[arg(long, value_name = "K")]
+    pub top_k: Option<usize>,
+    /// The folder for itemsets.csv, rules.csv and cooccurrence.csv
+    #[arg(long, default_value = "mine-output")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// `maatpact run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The case file
+    #[arg(default_value = "data-sample/cases.csv")]
+    pub input: PathBuf,
+    /// The output folder; replaced as a whole when the run succeeds
+    #[arg(long, default_value = "notebooks-output")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Print only a short summary
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `maatpact synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// maatpact (planted cocktails, Hart van Brabant), maastricht (30 families, 20 KBAs) or
+    /// noise (no structure)
+    #[arg(long, default_value = "maatpact")]
+    pub preset: maatpact_core::Preset,
+    /// Number of cases (default: the preset's own)
+    #[arg(long)]
+    pub cases: Option<usize>,
+    /// Random seed; the same arguments always give the same bytes
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Additional generic tags beyond the vocabulary, as background noise
+    #[arg(long, default_value_t = 0)]
+    pub extra_tags: usize,
+    /// Write Dutch-Excel style: `;`, decimal comma, € signs, Dutch headers
+    #[arg(long)]
+    pub dutch: bool,
+    /// The output file (.csv or .parquet)
+    #[arg(long)]
+    pub out: PathBuf,
+    /// A config whose vocabulary and cocktails to use
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `maatpact pseudonymise`.
+#[derive(Debug, Args)]
+pub struct PseudonymiseArgs {
+    /// The file with identifiers
+    pub input: PathBuf,
+    /// A file holding the secret key (at least 16 bytes); keep it apart from the data
+    #[arg(long, value_name = "KEY")]
+    pub key_file: PathBuf,
+    /// The pseudonymised copy to write (CSV); never the input itself
+    #[arg(long, value_name = "OUTPUT")]
+    pub out: PathBuf,
+    /// The worksheet of an .xlsx input (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

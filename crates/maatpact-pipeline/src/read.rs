@@ -1,0 +1,315 @@
+//! Reading CSV/TSV, `.xlsx` and Parquet files into a [`RawTable`] of strings. All three
+//! produce the same table for the same records; interpretation happens in
+//! [`maatpact_core::validate`].
+
+use std::path::Path;
+
+use maatpact_core::{Issue, RawRow, RawTable, Severity};
+
+use crate::error::{Result, io_error};
+
+/// The most columns a table may have. A header with more is refused rather than read.
+pub const MAX_COLUMNS: usize = 1_000;
+/// The longest cell, in bytes. A longer cell is refused rather than kept in memory.
+pub const MAX_CELL_BYTES: usize = 1 << 20;
+
+/// Options for [`read_table`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The worksheet of an `.xlsx` file; the first sheet when `None`.
+    pub sheet: Option<String>,
+}
+
+/// The kinds of input file, by extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Delimited text: `.csv`, `.tsv`, `.txt` and anything unknown.
+    Delimited,
+    /// An Excel workbook: `.xlsx`, `.xlsm`.
+    Xlsx,
+    /// Apache Parquet: `.parquet`.
+    Parquet,
+}
+
+impl InputFormat {
+    /// The format of a path, by its extension.
+    pub fn of(path: &Path) -> InputFormat {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("xlsx" | "xlsm") => InputFormat::Xlsx,
+            Some("parquet" | "pq") => InputFormat::Parquet,
+            _ => InputFormat::Delimited,
+        }
+    }
+}
+
+/// Reads a file into a raw table. Problems with the file's form (encoding, quoting, size
+/// limits) come back as a table-less `Err(Error::Invalid)` listing them; problems with its
+/// contents are for [`maatpact_core::validate`].
+pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    match InputFormat::of(path) {
+        InputFormat::Delimited => {
+            let bytes = std::fs::read(path).map_err(io_error(path))?;
+            read_delimited(&source, &bytes)
+        }
+        InputFormat::Xlsx => crate::read_xlsx::read_xlsx(path, &source, options),
+        InputFormat::Parquet => crate::read_parquet::read_parquet(path, &source),
+    }
+}
+
+pub(crate) fn fatal(
+    source: &str,
+    row: Option<usize>,
+    column: Option<String>,
+    message: String,
+) -> crate::Error {
+    crate::Error::Invalid {
+        issues: vec![Issue {
+            severity: Severity::Error,
+            code: "unreadable",
+            file: source.to_owned(),
+            row,
+            column,
+            message,
+            value: None,
+        }],
+    }
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Bytes that Windows-1252 leaves undefined: a file with them is not Windows-1252 either.
+const UNDEFINED_IN_WINDOWS_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
+/// Decodes a text file: UTF-16 with a BOM, UTF-8 (a BOM is dropped), or else Windows-1252,
+/// which is what Excel writes as "CSV" on Dutch Windows machines.
+fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String> {
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
+        && encoding != encoding_rs::UTF_8
+    {
+        let (text, _, had_errors) = encoding.decode(bytes);
+        if had_errors {
+            let message = format!("not valid {}", encoding.name());
+            return Err(fatal(source, None, None, message));
+        }
+        return Ok(text.into_owned());
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(offset) = body.iter().position(|&b| b == 0) {
+        return Err(fatal(
+            source,
+            Some(line_of(body, offset)),
+            None,
+            "the file holds a NUL byte: it is binary, not a CSV text file (export it again as CSV)"
+                .into(),
+        ));
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(err) => {
+            if let Some(offset) = body
+                .iter()
+                .position(|b| UNDEFINED_IN_WINDOWS_1252.contains(b))
+            {
+                return Err(fatal(
+                    source,
+                    Some(line_of(body, err.valid_up_to())),
+                    None,
+                    format!(
+                        "the file is neither UTF-8 nor Windows-1252 (invalid UTF-8 at byte {}, byte 0x{:02X} at byte {} is undefined in Windows-1252); save it as CSV UTF-8",
+                        err.valid_up_to() + 1,
+                        body[offset],
+                        offset + 1
+                    ),
+                ));
+            }
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
+            notices.push(Issue {
+                severity: Severity::Warning,
+                code: "windows_1252",
+                file: source.to_owned(),
+                row: None,
+                column: None,
+                message: "the file is not UTF-8; it was read as Windows-1252".into(),
+                value: None,
+            });
+            Ok(text.into_owned())
+        }
+    }
+}
+
+/// The delimiter of the header line: the most frequent of `;`, tab, `,` and `|` outside
+/// quotes. Ties go in that order, because Dutch exports use `;` and `,` is also a decimal.
+fn sniff_delimiter(text: &str) -> char {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut counts = [(';', 0usize), ('\t', 0), (',', 0), ('|', 0)];
+    let mut in_quotes = false;
+    for c in header.chars() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes && let Some(entry) = counts.iter_mut().find(|(d, _)| *d == c) {
+            entry.1 += 1;
+        }
+    }
+    let best = counts.iter().map(|&(_, n)| n).max().unwrap_or(0);
+    counts
+        .iter()
+        .find(|&&(_, n)| n == best && n > 0)
+        .map(|&(d, _)| d)
+        .unwrap_or(',')
+}
+
+/// The line of a quote that is never closed, if any.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut in_quotes = false;
+    let mut opened_at = 0;
+    let mut line = 1;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '"' if in_quotes => {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            }
+            '"' if matches!(previous, '\n' | ',' | ';' | '\t' | '|') => {
+                in_quotes = true;
+                opened_at = line;
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    in_quotes.then_some(opened_at)
+}
+
+/// Reads delimited text (CSV, TSV, semicolon-separated) from bytes.
+pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
+    let mut notices = Vec::new();
+    let text = decode(source, bytes, &mut notices)?;
+    if let Some(line) = unclosed_quote(&text) {
+        return Err(fatal(
+            source,
+            Some(line),
+            None,
+            "a quote opened here is never closed".into(),
+        ));
+    }
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter as u8)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut table = RawTable {
+        source: source.to_owned(),
+        delimiter: Some(delimiter),
+        header_row: 1,
+        notices,
+        ..RawTable::default()
+    };
+    let mut header_seen = false;
+    let mut record = csv::StringRecord::new();
+    let mut problems = Vec::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                let row = err.position().map(|p| p.line() as usize);
+                return Err(fatal(source, row, None, format!("unreadable CSV: {err}")));
+            }
+        }
+        let row = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        if record.len() > MAX_COLUMNS {
+            return Err(fatal(
+                source,
+                Some(row),
+                None,
+                format!("{} columns; at most {MAX_COLUMNS} are read", record.len()),
+            ));
+        }
+        for (index, cell) in record.iter().enumerate() {
+            if cell.len() > MAX_CELL_BYTES {
+                problems.push(Issue {
+                    severity: Severity::Error,
+                    code: "cell_too_large",
+                    file: source.to_owned(),
+                    row: Some(row),
+                    column: Some(
+                        table
+                            .headers
+                            .get(index)
+                            .cloned()
+                            .unwrap_or_else(|| format!("column {}", index + 1)),
+                    ),
+                    message: format!(
+                        "cell of {} bytes; at most {MAX_CELL_BYTES} bytes are read",
+                        cell.len()
+                    ),
+                    value: None,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            continue;
+        }
+        if !header_seen {
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            table.header_row = row;
+            table.headers = record.iter().map(|h| h.trim().to_owned()).collect();
+            header_seen = true;
+        } else if record.iter().any(|c| !c.trim().is_empty()) {
+            table.rows.push(RawRow {
+                row,
+                cells: record.iter().map(str::to_owned).collect(),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(crate::Error::Invalid { issues: problems });
+    }
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_the_header_delimiter() {
+        assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3"), ';');
+        assert_eq!(sniff_delimiter("a\tb\n"), '\t');
+        assert_eq!(sniff_delimiter("a,b,c\n"), ',');
+        assert_eq!(sniff_delimiter("\"a;b\",c\n"), ',');
+        assert_eq!(sniff_delimiter("single\n"), ',');
+    }
+
+    #[test]
+    fn finds_unclosed_quotes() {
+        assert_eq!(unclosed_quote("a,b\n\"x,y\n1,2\n"), Some(2));
+        assert_eq!(unclosed_quote("a,b\n\"x \"\"q\"\" y\",2\n"), None);
+        assert_eq!(unclosed_quote("a,b\n5\" screen,2\n"), None);
+    }
+}
