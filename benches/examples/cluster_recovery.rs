@@ -11,9 +11,7 @@
 
 use std::time::Instant;
 
-use maatpact_core::{
-    ClusterAlgorithm, ClusterParams, adjusted_rand_index, cluster, oracle_labels,
-};
+use maatpact_core::{ClusterAlgorithm, ClusterParams, adjusted_rand_index, cluster, oracle_labels};
 
 #[path = "../benches/cluster/planted.rs"]
 mod planted;
@@ -28,12 +26,19 @@ fn main() {
         .split(',')
         .map(|s| s.parse().expect("sizes: comma-separated numbers"))
         .collect();
-    let n_seeds: u64 = args.get(2).map_or(10, |s| s.parse().expect("seeds: a number"));
+    let n_seeds: u64 = args
+        .get(2)
+        .map_or(10, |s| s.parse().expect("seeds: a number"));
     let algorithms: Vec<ClusterAlgorithm> = match args.get(3) {
-        Some(list) => list.split(',').map(|a| a.parse().expect("algorithm")).collect(),
+        Some(list) => list
+            .split(',')
+            .map(|a| a.parse().expect("algorithm"))
+            .collect(),
         None => ClusterAlgorithm::ALL.to_vec(),
     };
-    println!("algorithm,n_cases,seeds,mean_ari,mean_oracle_ari,within_0.02,all_4_recovered,mean_k,seconds_per_run");
+    println!(
+        "algorithm,n_cases,seeds,mean_ari,mean_oracle_ari,within_0.02,all_4_recovered,mean_k,seconds_per_run"
+    );
     for &n in &sizes {
         let data: Vec<(Planted, Vec<usize>, f64)> = (1..=n_seeds)
             .map(|seed| {
@@ -44,7 +49,8 @@ fn main() {
             })
             .collect();
         for &algorithm in &algorithms {
-            let (mut ari_sum, mut oracle_sum, mut within, mut recovered, mut k_sum) = (0.0, 0.0, 0, 0, 0);
+            let (mut ari_sum, mut oracle_sum, mut within, mut recovered, mut k_sum) =
+                (0.0, 0.0, 0, 0, 0);
             let mut failures = 0;
             let start = Instant::now();
             for (seed, (planted, _, oracle_ari)) in data.iter().enumerate() {
@@ -86,7 +92,11 @@ fn main() {
                 oracle_sum / runs,
                 k_sum as f64 / runs,
                 start.elapsed().as_secs_f64() / runs,
-                if failures > 0 { format!(" ({failures} failed)") } else { String::new() },
+                if failures > 0 {
+                    format!(" ({failures} failed)")
+                } else {
+                    String::new()
+                },
             );
         }
     }
@@ -96,14 +106,27 @@ fn main() {
     for &algorithm in &algorithms {
         for seed in 1..=3u64 {
             let data = noise(1000, seed);
-            let params = ClusterParams { algorithm, seed, ..ClusterParams::default() };
-            match cluster(&data.matrix, &params.check().expect("valid"), &data.config.cocktails, &data.config.vocabulary) {
+            let params = ClusterParams {
+                algorithm,
+                seed,
+                ..ClusterParams::default()
+            };
+            match cluster(
+                &data.matrix,
+                &params.check().expect("valid"),
+                &data.config.cocktails,
+                &data.config.vocabulary,
+            ) {
                 Ok(result) => println!(
                     "{algorithm},{seed},{},{},{:?},{},{:.3}",
                     result.clustering.k,
                     result.structure.has_structure,
                     result.structure.stable_clusters,
-                    result.profiles.iter().filter(|p| p.reference.is_some()).count(),
+                    result
+                        .profiles
+                        .iter()
+                        .filter(|p| p.reference.is_some())
+                        .count(),
                     result.structure.silhouette.unwrap_or(f64::NAN),
                 ),
                 Err(e) => println!("{algorithm},{seed},error: {e}"),

@@ -29,7 +29,9 @@ fn background_weight(id: &str) -> f64 {
         "isolement" | "lichamelijke_gezondheid" => 1.6,
         "ggz" => 1.4,
         "verslaving" | "migratieachtergrond" => 1.2,
-        "geen_uitkering" | "niet_passende_begeleiding" | "tijdsbesteding"
+        "geen_uitkering"
+        | "niet_passende_begeleiding"
+        | "tijdsbesteding"
         | "maatschappelijke_participatie" => 0.8,
         "justitie" => 0.7,
         "jeugdzorg" | "instrumentele_adl" => 0.6,
@@ -66,7 +68,11 @@ pub fn planted(n_cases: usize, seed: u64) -> Planted {
     let vocabulary = &config.vocabulary;
     let n_tags = vocabulary.len();
     let wonen = vocabulary.resolve("wonen").unwrap();
-    let mut weights: Vec<f64> = vocabulary.tags().iter().map(|t| background_weight(&t.id)).collect();
+    let mut weights: Vec<f64> = vocabulary
+        .tags()
+        .iter()
+        .map(|t| background_weight(&t.id))
+        .collect();
     weights.resize(n_tags, 1.0);
     let cocktails: Vec<Vec<TagId>> = config.cocktails.iter().map(|c| c.tags.clone()).collect();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -80,7 +86,13 @@ pub fn planted(n_cases: usize, seed: u64) -> Planted {
                 tags.push(wonen);
             }
             let noise_weights: Vec<f64> = (0..n_tags)
-                .map(|t| if TagId(t as u32) == wonen { 0.0 } else { weights[t].max(0.1) })
+                .map(|t| {
+                    if TagId(t as u32) == wonen {
+                        0.0
+                    } else {
+                        weights[t].max(0.1)
+                    }
+                })
                 .collect();
             for _ in 0..poisson(&mut rng, 3.5) {
                 for _ in 0..8 {
@@ -103,13 +115,21 @@ pub fn planted(n_cases: usize, seed: u64) -> Planted {
                 }
             }
             let own: Vec<f64> = (0..n_tags)
-                .map(|t| if cocktails[class].contains(&TagId(t as u32)) { 0.0 } else { weights[t] })
+                .map(|t| {
+                    if cocktails[class].contains(&TagId(t as u32)) {
+                        0.0
+                    } else {
+                        weights[t]
+                    }
+                })
                 .collect();
             for _ in 0..poisson(&mut rng, 1.5) {
                 for _ in 0..8 {
                     let tag = TagId(weighted(&mut rng, &own) as u32);
                     let completes = cocktails.iter().enumerate().any(|(i, c)| {
-                        i != class && c.contains(&tag) && c.iter().all(|t| *t == tag || tags.contains(t))
+                        i != class
+                            && c.contains(&tag)
+                            && c.iter().all(|t| *t == tag || tags.contains(t))
                     });
                     if !tags.contains(&tag) && !completes {
                         tags.push(tag);
@@ -125,7 +145,11 @@ pub fn planted(n_cases: usize, seed: u64) -> Planted {
         rows.push(tags);
     }
     let matrix = TagMatrix::from_rows(n_tags, rows.iter().map(Vec::as_slice));
-    Planted { matrix, truth, config }
+    Planted {
+        matrix,
+        truth,
+        config,
+    }
 }
 
 /// Independent tags with the prevalences of planted data: no structure to find.
@@ -147,5 +171,9 @@ pub fn noise(n_cases: usize, seed: u64) -> Planted {
         })
         .collect();
     let matrix = TagMatrix::from_rows(prevalence.len(), rows.iter().map(Vec::as_slice));
-    Planted { matrix, truth: vec![NOISE; n_cases], config: reference.config }
+    Planted {
+        matrix,
+        truth: vec![NOISE; n_cases],
+        config: reference.config,
+    }
 }

@@ -92,6 +92,37 @@ pub struct MineArgs {
     pub load: LoadArgs,
 }
 
+/// Clustering flags shared by `run` and `cluster`.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterArgs {
+    /// The clustering method
+    #[arg(long, value_name = "kmodes|hierarchical|lca|kmeans|dbscan|gmm")]
+    pub algorithm: Option<maatpact_core::ClusterAlgorithm>,
+    /// The number of clusters, or auto (chosen in 2..=10 by silhouette, or BIC for lca)
+    #[arg(long, default_value = "auto")]
+    pub k: maatpact_core::KChoice,
+    /// Random seed for clustering and bootstraps
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Bootstrap resamples for cluster stability
+    #[arg(long, default_value_t = 100)]
+    pub stability_resamples: usize,
+}
+
+impl ClusterArgs {
+    /// The clustering parameters these flags ask for.
+    pub fn params(&self) -> maatpact_core::ClusterParams {
+        let defaults = maatpact_core::ClusterParams::default();
+        maatpact_core::ClusterParams {
+            algorithm: self.algorithm.unwrap_or(defaults.algorithm),
+            k: self.k,
+            seed: self.seed,
+            bootstrap_resamples: self.stability_resamples,
+            ..defaults
+        }
+    }
+}
+
 /// `maatpact run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -103,6 +134,23 @@ pub struct RunArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub load: LoadArgs,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// The report language
+    #[arg(long, value_name = "nl|en", default_value = "nl")]
+    pub lang: maatpact_pipeline::report::Lang,
+    /// How a case with several bottlenecks counts: in full in each (count) or divided (split)
+    #[arg(long, value_name = "count|split", default_value = "count")]
+    pub attribution: maatpact_pipeline::Attribution,
+    /// Minimum support of the mined combinations (never below the minimum cell size)
+    #[arg(long, default_value = "0.05")]
+    pub min_support: f64,
+    /// Bootstrap resamples for the confidence intervals of mean savings
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap_resamples: usize,
+    /// Allow a config whose disclosure thresholds are weaker than the defaults
+    #[arg(long)]
+    pub allow_weak_disclosure: bool,
     /// Print only a short summary
     #[arg(long)]
     pub quiet: bool,

@@ -48,8 +48,17 @@ pub(super) fn bootstrap(
         .into_par_iter()
         .map(|b| {
             let seed = derive_seed(params.seed, streams::BOOTSTRAP, b as u64);
-            one_resample(n_cases, units, profile_of_case, &original, k, requested_k, params, seed)
-                .map_err(|e| Error::Data(format!("bootstrap resample {}: {e}", b + 1)))
+            one_resample(
+                n_cases,
+                units,
+                profile_of_case,
+                &original,
+                k,
+                requested_k,
+                params,
+                seed,
+            )
+            .map_err(|e| Error::Data(format!("bootstrap resample {}: {e}", b + 1)))
         })
         .collect::<Result<_>>()?;
     let mean = |pick: fn((f64, f64)) -> f64| -> Vec<f64> {
@@ -134,7 +143,11 @@ fn one_resample(
                     let expected = size * new_size[d] as f64 / drawn_total as f64;
                     chance = chance.max(expected / (size + new_size[d] as f64 - expected));
                 }
-                let adjusted = if chance < 1.0 { (best - chance) / (1.0 - chance) } else { 0.0 };
+                let adjusted = if chance < 1.0 {
+                    (best - chance) / (1.0 - chance)
+                } else {
+                    0.0
+                };
                 (best, adjusted)
             })
         })
