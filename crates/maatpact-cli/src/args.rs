@@ -23,6 +23,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Mine frequent problem combinations, association rules and co-occurrence
     Mine(MineArgs),
+    /// Cluster the cases to rediscover the giftige cocktails, and say how sure that is
+    Cluster(ClusterCommandArgs),
     /// Run the pipeline on a case file (default: data-sample/cases.csv → notebooks-output/)
     Run(RunArgs),
     /// Write seeded synthetic case records with a known truth
@@ -121,6 +123,20 @@ impl ClusterArgs {
             ..defaults
         }
     }
+}
+
+/// `maatpact cluster`.
+#[derive(Debug, Args)]
+pub struct ClusterCommandArgs {
+    /// The case file
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// The folder for assignments.csv, clusters.csv and k_selection.csv
+    #[arg(long, default_value = "cluster-output")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 /// `maatpact run`.
