@@ -512,10 +512,42 @@ pub struct LineData {
     pub x_ticks: Vec<String>,
     /// Series: name and points; a `None` y breaks the line.
     pub series: Vec<(String, Vec<LinePoint>)>,
+    /// Both axes logarithmic (values must be positive; others are left out).
+    pub log_scale: bool,
 }
 
 /// A line chart.
 pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<RenderedChart> {
+    // Logarithmic axes are drawn as linear axes over log10 values, labelled with powers.
+    let logged;
+    let data = if data.log_scale {
+        let log = |v: f64| (v > 0.0).then(|| v.log10());
+        logged = LineData {
+            series: data
+                .series
+                .iter()
+                .map(|(name, points)| {
+                    let points = points
+                        .iter()
+                        .filter_map(|&(x, y)| Some((log(x)?, y.and_then(log))))
+                        .collect();
+                    (name.clone(), points)
+                })
+                .collect(),
+            ..data.clone()
+        };
+        &logged
+    } else {
+        data
+    };
+    let power = |v: f64| -> String {
+        let value = 10f64.powf(v);
+        if value >= 1.0 {
+            format!("{value:.0}")
+        } else {
+            format!("{value:.3}")
+        }
+    };
     let xs = data
         .series
         .iter()
@@ -559,6 +591,9 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
             .y_desc(&data.y_label)
             .label_style(font(12));
         let tick = |v: &f64| -> String {
+            if data.log_scale {
+                return power(*v);
+            }
             if data.x_ticks.is_empty() {
                 return format!("{v:.0}");
             }
@@ -570,6 +605,14 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
             }
         };
         mesh.x_label_formatter(&tick);
+        let y_tick = |v: &f64| {
+            if data.log_scale {
+                power(*v)
+            } else {
+                format!("{v:.2}")
+            }
+        };
+        mesh.y_label_formatter(&y_tick);
         if !data.x_ticks.is_empty() {
             mesh.x_labels(data.x_ticks.len());
         }

@@ -264,6 +264,7 @@ pub fn build_charts(
                     t("gemiddeld silhouet", "mean silhouette")
                 },
                 x_ticks: Vec::new(),
+                log_scale: false,
                 series: vec![(
                     column.to_owned(),
                     k_selection
@@ -295,6 +296,7 @@ pub fn build_charts(
                 t("6 maanden", "6 months"),
                 t("12 maanden", "12 months"),
             ],
+            log_scale: false,
             series: satisfaction
                 .rows
                 .iter()
