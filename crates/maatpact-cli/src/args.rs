@@ -172,6 +172,9 @@ pub struct RunArgs {
     /// Print only a short summary
     #[arg(long)]
     pub quiet: bool,
+    /// Print the seconds each stage took, to stderr
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// `maatpact bench`.

@@ -36,7 +36,7 @@ pub use cluster_tables::{
 pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
-pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run};
+pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run, run_validated};
 pub use savings::{
     Attribution, ClusterKeys, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
     UNKNOWN, financier_table, savings_table, systeemleren_tables,
