@@ -41,7 +41,7 @@ def parse_args():
     parser.add_argument("--mlxtend-timeout", type=float, default=600)
     parser.add_argument("--kmodes-sizes", default="10000,100000,1000000")
     parser.add_argument("--kmodes-timeout", type=float, default=900)
-    parser.add_argument("--kmodes-n-jobs", type=int, default=2)
+    parser.add_argument("--kmodes-n-jobs", type=int, default=1, help="1 so that its CPU time is measurable")
     parser.add_argument("--kmodes-cao-sizes", default="10000", help="also run Python kmodes with Cao init")
     parser.add_argument("--agglomerative-sizes", default="2000,5000,10000,20000,40000,100000")
     parser.add_argument("--agglomerative-timeout", type=float, default=900)
@@ -172,117 +172,119 @@ def compare_itemsets(reference, other):
     )
 
 
+def entry(method, measurement, seconds_key="seconds", cpu_key="cpu_seconds", **extra):
+    """One table row: a method's status, best wall and CPU time, peak memory and extras."""
+    result = measurement.result or {}
+    row = {
+        "method": method,
+        "status": measurement.status,
+        "detail": measurement.detail,
+        "wall_seconds_process": measurement.wall_seconds,
+        "peak_rss_mib": measurement.peak_rss_mib,
+        "seconds": result.get(seconds_key),
+        "cpu_seconds": result.get(cpu_key),
+    }
+    row.update(extra)
+    return row
+
+
+def time_cells(row, reference):
+    """Best wall and CPU time and their ratios to the reference row's, as table cells."""
+    if row["status"] != "ok":
+        if row["status"] == "timeout":
+            text = f"stopped after {row['wall_seconds_process']:.0f} s"
+        elif row["status"] == "skipped":
+            text = "skipped"
+        else:
+            text = f"{row['status']}: {row['detail']}"
+        return [text, "–", "–", "–"]
+    wall, cpu = best(row["seconds"]), best(row["cpu_seconds"])
+    if reference is None or reference is row:
+        return [fmt_seconds(wall), fmt_seconds(cpu), "1", "1"]
+    return [
+        fmt_seconds(wall),
+        fmt_seconds(cpu),
+        fmt_ratio(wall, best(reference["seconds"])),
+        fmt_ratio(cpu, best(reference["cpu_seconds"])),
+    ]
+
+
 def mining(args, log):
-    rows = []
+    groups = []
     failures = []
     runs = [("maatpact", n) for n in sizes(args.mining_sizes)] + [("noise", n) for n in sizes(args.noise_sizes)]
     for preset, n_cases in runs:
         directory, meta = dataset(args, preset, n_cases)
         for support in [float(s) for s in args.supports.split(",")]:
             tag = f"{preset}-n{n_cases}-s{support}"
-            out = lambda name: os.path.join(args.work_dir, f"mine-{tag}-{name}.json")
+
+            def out(name):
+                return os.path.join(args.work_dir, f"mine-{tag}-{name}.json")
+
             ours = rust(args.binary, ["mine", "--input", directory, "--min-support", str(support), "--repeat", str(args.repeat)], out("maatpact"))
             if ours.status != "ok":
                 raise SystemExit(f"maatpact mine failed on {tag}: {ours.detail}")
             min_count = ours.result["min_count"]
+            # maatpact's time is the matrix construction plus the mining, repeat by repeat.
+            result = ours.result
+            result["seconds"] = [a + b for a, b in zip(result["matrix_seconds"], result["mine_seconds"])]
+            result["cpu_seconds"] = [a + b for a, b in zip(result["matrix_cpu_seconds"], result["mine_cpu_seconds"])]
+            rows = [entry("maatpact (TagMatrix + mine)", ours, n_itemsets=result["n_itemsets"], agrees="reference",
+                          matrix_seconds=result["matrix_seconds"], mine_seconds=result["mine_seconds"])]
             peers = {}
             for algo in ["fpgrowth", "eclat"]:
-                peers[f"pyfim.{algo}"] = worker(
+                peers[f"pyfim {algo}"] = worker(
                     "pyfim",
                     ["--input", directory, "--algo", algo, "--min-count", str(min_count), "--repeat", str(args.repeat)],
                     out(f"pyfim-{algo}"),
                     None,
                 )
-            peers["mlxtend"] = worker(
+            peers["mlxtend fpgrowth"] = worker(
                 "mlxtend",
                 ["--input", directory, "--min-count", str(min_count), "--repeat", str(args.mlxtend_repeat)],
                 out("mlxtend"),
                 args.mlxtend_timeout,
             )
-            agreement = {}
             for name, measurement in peers.items():
-                if measurement.status != "ok":
-                    agreement[name] = measurement.status
-                    continue
-                differences = compare_itemsets(ours.result["itemsets"], measurement.result["itemsets"])
-                agreement[name] = "yes" if not differences else f"NO ({len(differences)} differ)"
-                if differences:
-                    failures.append((tag, name, differences[:10]))
-            row = {
+                if measurement.status == "ok":
+                    differences = compare_itemsets(ours.result["itemsets"], measurement.result["itemsets"])
+                    agrees = "yes" if not differences else f"NO: {len(differences)} differ"
+                    if differences:
+                        failures.append((tag, name, differences[:10]))
+                else:
+                    agrees = f"not checked ({measurement.status})"
+                rows.append(entry(name, measurement, seconds_key="mine_seconds", cpu_key="mine_cpu_seconds",
+                                  n_itemsets=(measurement.result or {}).get("n_itemsets"), agrees=agrees))
+            groups.append({
                 "preset": preset,
                 "n_cases": n_cases,
                 "n_profiles": meta["n_profiles"],
                 "min_support": support,
                 "min_count": min_count,
-                "n_itemsets": ours.result["n_itemsets"],
-                "peer_n_itemsets": {name: m.result["n_itemsets"] if m.result else None for name, m in peers.items()},
-                "agreement": agreement,
-                "maatpact_matrix_seconds": ours.result["matrix_seconds"],
-                "maatpact_mine_seconds": ours.result["mine_seconds"],
-                "maatpact_peak_rss_mib": ours.peak_rss_mib,
-                "peers": {
-                    name: {
-                        "status": m.status,
-                        "detail": m.detail,
-                        "mine_seconds": m.result["mine_seconds"] if m.result else None,
-                        "prepare_seconds": m.result.get("prepare_seconds") if m.result else None,
-                        "peak_rss_mib": m.peak_rss_mib,
-                        "wall_seconds": m.wall_seconds,
-                    }
-                    for name, m in peers.items()
-                },
-            }
-            rows.append(row)
-            log(f"mining {tag}: {ours.result['n_itemsets']} itemsets, agreement {agreement}")
-    return rows, failures
+                "rows": rows,
+            })
+            log(f"mining {tag}: " + ", ".join(f"{r['method']} {r['n_itemsets']} itemsets ({r['agrees']})" for r in rows))
+    return groups, failures
 
 
-def mining_table(rows):
+def mining_table(groups, repeat, mlxtend_repeat):
     lines = [
-        "| preset | cases | min support | min count | itemsets | pyfim fpgrowth | pyfim eclat | mlxtend | "
-        "maatpact matrix s | maatpact mine s | maatpact total s | pyfim fpgrowth s | pyfim eclat s | mlxtend s | "
-        "best pyfim ÷ maatpact | mlxtend ÷ maatpact |",
-        "|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"Best of {repeat} repeats for maatpact and pyfim, of {mlxtend_repeat} for mlxtend. "
+        "Ratios are the peer's time divided by maatpact's (above 1: maatpact is faster).",
+        "",
+        "| preset | cases | min support | min count | method | itemsets | same itemsets and counts as maatpact | "
+        "wall s | CPU s | wall ÷ maatpact | CPU ÷ maatpact | peak RSS MiB |",
+        "|---|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|",
     ]
-    for row in rows:
-        matrix = best(row["maatpact_matrix_seconds"])
-        mine = best(row["maatpact_mine_seconds"])
-        # The total of the best matrix and best mining time: both are taken over the same repeats.
-        total = matrix + mine
-        peer_time = {
-            name: best(peer["mine_seconds"]) if peer["mine_seconds"] else None
-            for name, peer in row["peers"].items()
-        }
-        pyfim_best = min(t for name, t in peer_time.items() if name.startswith("pyfim") and t is not None)
-        cells = []
-        for name in ["pyfim.fpgrowth", "pyfim.eclat", "mlxtend"]:
-            status = row["agreement"][name]
-            cells.append(status if status in ("yes",) or status.startswith("NO") else f"{status}")
-        mlxtend_cell = fmt_seconds(peer_time["mlxtend"])
-        if row["peers"]["mlxtend"]["status"] == "timeout":
-            mlxtend_cell = f"> {row['peers']['mlxtend']['wall_seconds']:.0f} (stopped)"
-        lines.append(
-            f"| {row['preset']} | {row['n_cases']:,} | {row['min_support']} | {row['min_count']:,} | {row['n_itemsets']} | "
-            + " | ".join(cells)
-            + f" | {fmt_seconds(matrix)} | {fmt_seconds(mine)} | {fmt_seconds(total)} | "
-            f"{fmt_seconds(peer_time['pyfim.fpgrowth'])} | {fmt_seconds(peer_time['pyfim.eclat'])} | {mlxtend_cell} | "
-            f"{fmt_ratio(pyfim_best, total)} | {fmt_ratio(peer_time['mlxtend'], total)} |"
-        )
-    return "\n".join(lines)
-
-
-def memory_table(rows):
-    lines = [
-        "| preset | cases | min support | maatpact peak RSS MiB | pyfim fpgrowth MiB | pyfim eclat MiB | mlxtend MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        peers = row["peers"]
-        lines.append(
-            f"| {row['preset']} | {row['n_cases']:,} | {row['min_support']} | {fmt_mib(row['maatpact_peak_rss_mib'])} | "
-            f"{fmt_mib(peers['pyfim.fpgrowth']['peak_rss_mib'])} | {fmt_mib(peers['pyfim.eclat']['peak_rss_mib'])} | "
-            f"{fmt_mib(peers['mlxtend']['peak_rss_mib'])} |"
-        )
+    for group in groups:
+        reference = group["rows"][0]
+        for row in group["rows"]:
+            lines.append(
+                f"| {group['preset']} | {group['n_cases']:,} | {group['min_support']} | {group['min_count']:,} | "
+                f"{row['method']} | {row['n_itemsets'] if row['n_itemsets'] is not None else '–'} | {row['agrees']} | "
+                + " | ".join(time_cells(row, reference))
+                + f" | {fmt_mib(row['peak_rss_mib'])} |"
+            )
     return "\n".join(lines)
 
 
@@ -298,6 +300,8 @@ def sklearn_ari(truth_path, labels_path):
 
 def maatpact_cluster(args, directory, algorithm, name, extra, timeout=None):
     labels = os.path.join(args.work_dir, f"labels-{name}.txt")
+    if os.path.exists(labels):
+        os.remove(labels)
     measurement = rust(
         args.binary,
         ["cluster", "--input", directory, "--algorithm", algorithm, "--k", "4", "--n-init", "10",
@@ -312,7 +316,7 @@ def maatpact_cluster(args, directory, algorithm, name, extra, timeout=None):
 
 
 def kmodes(args, log):
-    rows = []
+    groups = []
     problems = []
     for n_cases in sizes(args.kmodes_sizes):
         directory, meta = dataset(args, "maatpact", n_cases)
@@ -326,63 +330,50 @@ def kmodes(args, log):
                 raise SystemExit(f"maatpact k-modes failed at n={n_cases}: {m.detail}")
             if abs(m.result["ari"] - m.result["ari_sklearn_check"]) > 1e-9:
                 problems.append(f"n={n_cases}: maatpact ARI {m.result['ari']} but sklearn says {m.result['ari_sklearn_check']}")
+        rows = [
+            entry("maatpact k-modes (Jaccard; Cao, then Huang)", ours_default, ari=ours_default.result["ari"]),
+            entry("maatpact k-modes (Hamming; Huang)", ours_like_python, ari=ours_like_python.result["ari"]),
+        ]
         inits = ["Huang"] + (["Cao"] if n_cases in sizes(args.kmodes_cao_sizes) else [])
-        python = {}
         for init in inits:
-            python[init] = worker(
+            measurement = worker(
                 "kmodes",
                 ["--input", directory, "--k", "4", "--n-init", "10", "--init", init, "--seed", str(args.seed),
                  "--n-jobs", str(args.kmodes_n_jobs)],
                 os.path.join(args.work_dir, f"kmodes-python-{init}-n{n_cases}.json"),
                 args.kmodes_timeout,
             )
-        row = {
+            rows.append(entry(f"Python kmodes (matching dissimilarity; {init}; n_jobs={args.kmodes_n_jobs})", measurement,
+                              ari=(measurement.result or {}).get("ari")))
+        groups.append({
             "n_cases": n_cases,
             "n_profiles": meta["n_profiles"],
             "oracle_ari": ours_default.result["oracle_ari"],
-            "maatpact_default": ours_default.result | {"peak_rss_mib": ours_default.peak_rss_mib},
-            "maatpact_hamming_huang": ours_like_python.result | {"peak_rss_mib": ours_like_python.peak_rss_mib},
-            "python": {
-                init: {
-                    "status": m.status,
-                    "detail": m.detail,
-                    "wall_seconds": m.wall_seconds,
-                    "peak_rss_mib": m.peak_rss_mib,
-                } | (m.result or {})
-                for init, m in python.items()
-            },
-        }
-        rows.append(row)
-        log(f"kmodes n={n_cases}: maatpact ARI {ours_default.result['ari']:.3f}, python "
-            + ", ".join(f"{init} {m.status} {m.result['ari'] if m.result else ''}" for init, m in python.items()))
-    return rows, problems
+            "rows": rows,
+        })
+        log(f"kmodes n={n_cases}: " + ", ".join(f"{r['method']} {r['status']} ARI {r['ari']}" for r in rows))
+    return groups, problems
 
 
-def kmodes_table(rows):
+def fmt_ari(value):
+    return "–" if value is None else f"{value:.3f}"
+
+
+def kmodes_table(groups, repeat):
     lines = [
-        "| cases | distinct profiles | oracle ARI | maatpact k-modes (Jaccard, Cao+Huang) s | ARI | "
-        "maatpact k-modes (Hamming, Huang) s | ARI | Python kmodes init | s | ARI | "
-        "Python ÷ maatpact (Jaccard) | Python ÷ maatpact (Hamming) | peak RSS MiB maatpact / Python |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        f"k = 4, n_init = 10. maatpact: best of {repeat} repeats; Python kmodes: one run. "
+        "Ratios are Python's time divided by maatpact's default k-modes (above 1: maatpact is faster). "
+        "The truth has five classes (four cocktails and the noise cases).",
+        "",
+        "| cases | distinct profiles | method | ARI vs truth | oracle ARI | wall s | CPU s | wall ÷ maatpact | CPU ÷ maatpact | peak RSS MiB |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in rows:
-        ours = row["maatpact_default"]
-        like = row["maatpact_hamming_huang"]
-        for init, python in row["python"].items():
-            if python["status"] == "ok":
-                python_seconds = python["seconds"][0]
-                seconds_cell, ari_cell = fmt_seconds(python_seconds), f"{python['ari']:.3f}"
-            else:
-                python_seconds = None
-                seconds_cell = f"> {python['wall_seconds']:.0f} ({python['status']})"
-                ari_cell = "–"
+    for group in groups:
+        reference = group["rows"][0]
+        for row in group["rows"]:
             lines.append(
-                f"| {row['n_cases']:,} | {row['n_profiles']:,} | {row['oracle_ari']:.3f} | "
-                f"{fmt_seconds(best(ours['seconds']))} | {ours['ari']:.3f} | "
-                f"{fmt_seconds(best(like['seconds']))} | {like['ari']:.3f} | "
-                f"{init} (n_init=10, n_jobs={python.get('n_jobs', '?')}) | {seconds_cell} | {ari_cell} | "
-                f"{fmt_ratio(python_seconds, best(ours['seconds']))} | {fmt_ratio(python_seconds, best(like['seconds']))} | "
-                f"{fmt_mib(ours['peak_rss_mib'])} / {fmt_mib(python['peak_rss_mib'])} |"
+                f"| {group['n_cases']:,} | {group['n_profiles']:,} | {row['method']} | {fmt_ari(row['ari'])} | "
+                f"{group['oracle_ari']:.3f} | " + " | ".join(time_cells(row, reference)) + f" | {fmt_mib(row['peak_rss_mib'])} |"
             )
     return "\n".join(lines)
 
@@ -396,24 +387,28 @@ def mem_available_bytes():
 
 
 def agglomerative(args, log):
-    rows = []
+    groups = []
     all_sizes = sorted(set(sizes(args.agglomerative_sizes)) | set(sizes(args.hierarchical_sizes)))
     for n_cases in all_sizes:
         directory, meta = dataset(args, "maatpact", n_cases)
-        row = {"n_cases": n_cases, "n_profiles": meta["n_profiles"]}
+        rows = []
+        maatpact_labels = None
         if n_cases in sizes(args.hierarchical_sizes):
             ours = maatpact_cluster(args, directory, "hierarchical", f"hierarchical-n{n_cases}", [], args.agglomerative_timeout)
-            row["maatpact"] = {"status": ours.status, "detail": ours.detail, "peak_rss_mib": ours.peak_rss_mib,
-                               "wall_seconds": ours.wall_seconds} | (ours.result or {})
+            rows.append(entry("maatpact hierarchical (average, Jaccard)", ours, ari=(ours.result or {}).get("ari")))
+            if ours.status == "ok":
+                maatpact_labels = ours.result["labels_path"]
         if n_cases in sizes(args.agglomerative_sizes):
             estimated = 8 * n_cases**2
             available = mem_available_bytes()
+            name = "sklearn AgglomerativeClustering (average, jaccard)"
             if estimated > args.memory_share * available:
-                row["sklearn"] = {
-                    "status": "skipped",
-                    "detail": f"needs about {estimated / 2**30:.1f} GiB (two condensed distance matrices of "
-                    f"n(n-1)/2 doubles), {args.memory_share:.0%} of MemAvailable is {args.memory_share * available / 2**30:.1f} GiB",
-                }
+                skipped = Measurement(
+                    "skipped", None, 0, None,
+                    f"needs about {estimated / 2**30:.0f} GiB (8 n² bytes), more than {args.memory_share:.0%} "
+                    f"of the {available / 2**30:.0f} GiB available",
+                )
+                rows.append(entry(name, skipped, ari=None))
             else:
                 labels = os.path.join(args.work_dir, f"labels-sklearn-agglomerative-n{n_cases}.txt")
                 theirs = worker(
@@ -422,40 +417,34 @@ def agglomerative(args, log):
                     os.path.join(args.work_dir, f"agglomerative-n{n_cases}.json"),
                     args.agglomerative_timeout,
                 )
-                row["sklearn"] = {"status": theirs.status, "detail": theirs.detail, "peak_rss_mib": theirs.peak_rss_mib,
-                                  "wall_seconds": theirs.wall_seconds} | (theirs.result or {})
-                if theirs.status == "ok" and row.get("maatpact", {}).get("status") == "ok":
-                    row["agreement_ari"] = sklearn_ari(labels, row["maatpact"]["labels_path"])
-        rows.append(row)
-        log(f"agglomerative n={n_cases}: maatpact {row.get('maatpact', {}).get('status')}, sklearn {row.get('sklearn', {}).get('status')}")
-    return rows
+                agreement = sklearn_ari(labels, maatpact_labels) if theirs.status == "ok" and maatpact_labels else None
+                rows.append(entry(name, theirs, ari=(theirs.result or {}).get("ari"), agreement_ari=agreement))
+        groups.append({"n_cases": n_cases, "n_profiles": meta["n_profiles"], "rows": rows})
+        log(f"agglomerative n={n_cases}: " + ", ".join(f"{r['method']} {r['status']} {r['detail']}" for r in rows))
+    return groups
 
 
-def agglomerative_table(rows):
+def agglomerative_table(groups):
     lines = [
-        "| cases | distinct profiles | maatpact hierarchical s | ARI | peak RSS MiB | "
-        "sklearn Agglomerative s | ARI | peak RSS MiB | sklearn ÷ maatpact | ARI(maatpact, sklearn) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "k = 4, one run each. Ratios are scikit-learn's time divided by maatpact's. "
+        "The last column is the ARI between the two methods' labels (1: the same partition).",
+        "",
+        "| cases | distinct profiles | method | ARI vs truth | wall s | CPU s | wall ÷ maatpact | CPU ÷ maatpact | peak RSS MiB | ARI maatpact vs sklearn |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in rows:
-        ours = row.get("maatpact")
-        theirs = row.get("sklearn")
-
-        def cells(side):
-            if side is None:
-                return ["not run", "–", "–"], None
-            if side["status"] == "ok":
-                seconds = side["seconds"][0]
-                return [fmt_seconds(seconds), f"{side['ari']:.3f}", fmt_mib(side["peak_rss_mib"])], seconds
-            return [f"{side['status']}: {side['detail']}", "–", fmt_mib(side.get("peak_rss_mib"))], None
-
-        ours_cells, ours_seconds = cells(ours)
-        theirs_cells, theirs_seconds = cells(theirs)
-        agreement = f"{row['agreement_ari']:.3f}" if "agreement_ari" in row else "–"
-        lines.append(
-            f"| {row['n_cases']:,} | {row['n_profiles']:,} | " + " | ".join(ours_cells) + " | "
-            + " | ".join(theirs_cells) + f" | {fmt_ratio(theirs_seconds, ours_seconds)} | {agreement} |"
-        )
+    for group in groups:
+        reference = next((r for r in group["rows"] if r["method"].startswith("maatpact") and r["status"] == "ok"), None)
+        for row in group["rows"]:
+            cells = time_cells(row, reference)
+            if reference is None and row["status"] == "ok":
+                cells[2:] = ["–", "–"]
+            if row["status"] == "skipped":
+                cells[0] = f"skipped: {row['detail']}"
+            lines.append(
+                f"| {group['n_cases']:,} | {group['n_profiles']:,} | {row['method']} | {fmt_ari(row['ari'])} | "
+                + " | ".join(cells)
+                + f" | {fmt_mib(row['peak_rss_mib'])} | {fmt_ari(row.get('agreement_ari'))} |"
+            )
     return "\n".join(lines)
 
 
@@ -503,12 +492,11 @@ def main():
     if "mining" not in skip:
         rows, failures = mining(args, log)
         report["mining"] = rows
-        sections.append("## Frequent itemsets: maatpact vs pyfim vs mlxtend\n\n" + mining_table(rows))
-        sections.append("### Peak resident memory of each measuring process\n\n" + memory_table(rows))
+        sections.append("## Frequent itemsets: maatpact vs pyfim vs mlxtend\n\n" + mining_table(rows, args.repeat, args.mlxtend_repeat))
     if "kmodes" not in skip:
         rows, problems = kmodes(args, log)
         report["kmodes"] = rows
-        sections.append("## k-modes (k = 4, n_init = 10): maatpact vs Python kmodes\n\n" + kmodes_table(rows))
+        sections.append("## k-modes: maatpact vs Python kmodes\n\n" + kmodes_table(rows, args.repeat))
     if "agglomerative" not in skip:
         rows = agglomerative(args, log)
         report["agglomerative"] = rows
