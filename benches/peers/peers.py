@@ -43,6 +43,8 @@ def parse_args():
     parser.add_argument("--kmodes-timeout", type=float, default=900)
     parser.add_argument("--kmodes-n-jobs", type=int, default=1, help="1 so that its CPU time is measurable")
     parser.add_argument("--kmodes-cao-sizes", default="10000", help="also run Python kmodes with Cao init")
+    parser.add_argument("--ari-seeds", default="1,2,3,4,5", help="data seeds of the k-modes ARI comparison")
+    parser.add_argument("--ari-size", type=int, default=10000)
     parser.add_argument("--agglomerative-sizes", default="2000,5000,10000,20000,40000,100000")
     parser.add_argument("--agglomerative-timeout", type=float, default=900)
     parser.add_argument(
@@ -52,8 +54,8 @@ def parse_args():
         help="run scikit-learn's agglomerative clustering only when its estimated peak "
         "(two condensed distance matrices, 8 n^2 bytes) is below this share of MemAvailable",
     )
-    parser.add_argument("--hierarchical-sizes", default="2000,5000,10000,20000,100000,1000000")
-    parser.add_argument("--skip", default="", help="comma list of: mining,kmodes,agglomerative")
+    parser.add_argument("--hierarchical-sizes", default="2000,5000,10000,20000,40000,100000,1000000")
+    parser.add_argument("--skip", default="", help="comma list of: mining,kmodes,ari-seeds,agglomerative")
     return parser.parse_args()
 
 
@@ -148,14 +150,15 @@ def fmt_ratio(numerator, denominator):
     return f"{ratio:.0f}×" if ratio >= 100 else f"{ratio:.1f}×" if ratio >= 10 else f"{ratio:.2f}×"
 
 
-def dataset(args, preset, n_cases):
+def dataset(args, preset, n_cases, seed=None):
     """Exports one data set (once per work directory) and returns its directory."""
-    directory = os.path.join(args.work_dir, f"{preset}-seed{args.seed}-extra{args.extra_tags}-n{n_cases}")
+    seed = args.seed if seed is None else seed
+    directory = os.path.join(args.work_dir, f"{preset}-seed{seed}-extra{args.extra_tags}-n{n_cases}")
     meta_path = os.path.join(directory, "meta.json")
     if not os.path.exists(meta_path):
         command = [
             args.binary, "export", "--preset", preset, "--cases", str(n_cases),
-            "--seed", str(args.seed), "--extra-tags", str(args.extra_tags), "--out", directory,
+            "--seed", str(seed), "--extra-tags", str(args.extra_tags), "--out", directory,
         ]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     with open(meta_path) as file:
@@ -298,14 +301,14 @@ def sklearn_ari(truth_path, labels_path):
     return adjusted_rand_score(truth, labels)
 
 
-def maatpact_cluster(args, directory, algorithm, name, extra, timeout=None):
+def maatpact_cluster(args, directory, algorithm, name, extra, timeout=None, seed=None):
     labels = os.path.join(args.work_dir, f"labels-{name}.txt")
     if os.path.exists(labels):
         os.remove(labels)
     measurement = rust(
         args.binary,
         ["cluster", "--input", directory, "--algorithm", algorithm, "--k", "4", "--n-init", "10",
-         "--seed", str(args.seed), "--labels-out", labels] + extra,
+         "--seed", str(args.seed if seed is None else seed), "--labels-out", labels] + extra,
         os.path.join(args.work_dir, f"cluster-{name}.json"),
         timeout,
     )
@@ -375,6 +378,55 @@ def kmodes_table(groups, repeat):
                 f"| {group['n_cases']:,} | {group['n_profiles']:,} | {row['method']} | {fmt_ari(row['ari'])} | "
                 f"{group['oracle_ari']:.3f} | " + " | ".join(time_cells(row, reference)) + f" | {fmt_mib(row['peak_rss_mib'])} |"
             )
+    return "\n".join(lines)
+
+
+def kmodes_seeds(args, log):
+    """The ARI of each k-modes variant over several data seeds at one size: one seed says
+    little about which method recovers the cocktails better."""
+    rows = []
+    for seed in sizes(args.ari_seeds):
+        directory, _ = dataset(args, "maatpact", args.ari_size, seed)
+        row = {"seed": seed}
+        for name, extra in [("default", []), ("hamming-huang", ["--dissimilarity", "hamming", "--init", "huang"])]:
+            m = maatpact_cluster(args, directory, "kmodes", f"kmodes-{name}-n{args.ari_size}-seed{seed}", extra, seed=seed)
+            if m.status != "ok":
+                raise SystemExit(f"maatpact k-modes failed on seed {seed}: {m.detail}")
+            row[f"maatpact {name}"] = m.result["ari"]
+            row["oracle"] = m.result["oracle_ari"]
+        m = worker(
+            "kmodes",
+            ["--input", directory, "--k", "4", "--n-init", "10", "--init", "Huang", "--seed", str(seed),
+             "--n-jobs", str(args.kmodes_n_jobs)],
+            os.path.join(args.work_dir, f"kmodes-python-Huang-n{args.ari_size}-seed{seed}.json"),
+            args.kmodes_timeout,
+        )
+        row["python Huang"] = (m.result or {}).get("ari")
+        rows.append(row)
+        log(f"k-modes ARI seed {seed}: {row}")
+    return rows
+
+
+def kmodes_seeds_table(rows, n_cases):
+    columns = [
+        ("oracle", "oracle"),
+        ("maatpact default", "maatpact k-modes (Jaccard; Cao, then Huang)"),
+        ("maatpact hamming-huang", "maatpact k-modes (Hamming; Huang)"),
+        ("python Huang", "Python kmodes (Huang)"),
+    ]
+    lines = [
+        f"{n_cases:,} cases, k = 4, n_init = 10; the data and the algorithms use the same seed.",
+        "",
+        "| data seed | " + " | ".join(title for _, title in columns) + " |",
+        "|---:|" + "---:|" * len(columns),
+    ]
+    for row in rows:
+        lines.append(f"| {row['seed']} | " + " | ".join(fmt_ari(row.get(key)) for key, _ in columns) + " |")
+    means = []
+    for key, _ in columns:
+        values = [row[key] for row in rows if row.get(key) is not None]
+        means.append(fmt_ari(sum(values) / len(values)) if values else "–")
+    lines.append("| mean | " + " | ".join(means) + " |")
     return "\n".join(lines)
 
 
@@ -497,6 +549,10 @@ def main():
         rows, problems = kmodes(args, log)
         report["kmodes"] = rows
         sections.append("## k-modes: maatpact vs Python kmodes\n\n" + kmodes_table(rows, args.repeat))
+    if "ari-seeds" not in skip:
+        rows = kmodes_seeds(args, log)
+        report["kmodes_seeds"] = rows
+        sections.append("### k-modes ARI over several seeds\n\n" + kmodes_seeds_table(rows, args.ari_size))
     if "agglomerative" not in skip:
         rows = agglomerative(args, log)
         report["agglomerative"] = rows

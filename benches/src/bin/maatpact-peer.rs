@@ -29,9 +29,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use maatpact_core::{
-    ClusterAlgorithm, ClusterParams, Config, Dissimilarity, ItemsetKind, KModesInit,
-    MiningParams, Preset, Support, SynthParams, TagId, TagMatrix, adjusted_rand_index,
-    fit_clustering, mine, oracle_labels, synthesize,
+    ClusterAlgorithm, ClusterParams, Config, Dissimilarity, ItemsetKind, KModesInit, MiningParams,
+    Preset, Support, SynthParams, TagId, TagMatrix, adjusted_rand_index, fit_clustering, mine,
+    oracle_labels, synthesize,
 };
 use serde_json::json;
 
