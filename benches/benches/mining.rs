@@ -143,15 +143,9 @@ fn bench_alternatives(c: &mut Criterion) {
         by_profiles.sort();
         assert_eq!(by_profiles, expected, "Eclat on profile tidsets disagrees");
 
-        eprintln!(
-            "DEBUG n={n} profiles={} itemsets={} maxlen={}",
-            matrix.profiles().counts.len(),
-            expected.len(),
-            expected.iter().map(|e| e.0.len()).max().unwrap_or(0)
-        );
         let suffix = format!("min_support={MIN_SUPPORT}/n={n}");
         group.bench_with_input(
-            BenchmarkId::new("engine_profiles_occurrence_delivery", &suffix),
+            BenchmarkId::new("engine_profiles_mask_search", &suffix),
             &matrix,
             |b, matrix| b.iter(|| mine(black_box(matrix), &params)),
         );
