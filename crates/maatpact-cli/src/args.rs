@@ -21,6 +21,10 @@ pub enum Command {
     /// Check a case file: prints every problem as file:row:column and exits 2 when the input
     /// cannot be used
     Validate(ValidateArgs),
+    /// Mine frequent problem combinations, association rules and co-occurrence
+    Mine(MineArgs),
+    /// Cluster the cases to rediscover the giftige cocktails, and say how sure that is
+    Cluster(ClusterCommandArgs),
     /// Run the pipeline on a case file (default: data-sample/cases.csv → notebooks-output/)
     Run(RunArgs),
     /// Write seeded synthetic case records with a known truth
@@ -56,6 +60,85 @@ pub struct ValidateArgs {
     pub load: LoadArgs,
 }
 
+/// `maatpact mine`.
+#[derive(Debug, Args)]
+pub struct MineArgs {
+    /// The case file
+    pub input: PathBuf,
+    /// Minimum support: a fraction of the cases (0.05) or a number of cases (12). Never below
+    /// the minimum cell size of published tables
+    #[arg(long, default_value = "0.05")]
+    pub min_support: String,
+    /// Which itemsets to write
+    #[arg(long, value_name = "all|closed|maximal", default_value = "all")]
+    pub kind: String,
+    /// The largest combination to write
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    /// Only combinations that contain all of these tags
+    #[arg(long, value_delimiter = ',', value_name = "TAG,...")]
+    pub require: Vec<String>,
+    /// Minimum confidence of an association rule
+    #[arg(long, default_value_t = 0.5)]
+    pub min_confidence: f64,
+    /// Minimum lift of an association rule
+    #[arg(long, default_value_t = 1.0)]
+    pub min_lift: f64,
+    /// Keep only the best K rules (by lift, then confidence)
+    #[arg(long, value_name = "K")]
+    pub top_k: Option<usize>,
+    /// The folder for itemsets.csv, rules.csv and cooccurrence.csv
+    #[arg(long, default_value = "mine-output")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// Clustering flags shared by `run` and `cluster`.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterArgs {
+    /// The clustering method
+    #[arg(long, value_name = "kmodes|hierarchical|lca|kmeans|dbscan|gmm")]
+    pub algorithm: Option<maatpact_core::ClusterAlgorithm>,
+    /// The number of clusters, or auto (chosen in 2..=10 by silhouette, or BIC for lca)
+    #[arg(long, default_value = "auto")]
+    pub k: maatpact_core::KChoice,
+    /// Random seed for clustering and bootstraps
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Bootstrap resamples for cluster stability
+    #[arg(long, default_value_t = 100)]
+    pub stability_resamples: usize,
+}
+
+impl ClusterArgs {
+    /// The clustering parameters these flags ask for.
+    pub fn params(&self) -> maatpact_core::ClusterParams {
+        let defaults = maatpact_core::ClusterParams::default();
+        maatpact_core::ClusterParams {
+            algorithm: self.algorithm.unwrap_or(defaults.algorithm),
+            k: self.k,
+            seed: self.seed,
+            bootstrap_resamples: self.stability_resamples,
+            ..defaults
+        }
+    }
+}
+
+/// `maatpact cluster`.
+#[derive(Debug, Args)]
+pub struct ClusterCommandArgs {
+    /// The case file
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// The folder for assignments.csv, clusters.csv and k_selection.csv
+    #[arg(long, default_value = "cluster-output")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
 /// `maatpact run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -67,6 +150,23 @@ pub struct RunArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub load: LoadArgs,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// The report language
+    #[arg(long, value_name = "nl|en", default_value = "nl")]
+    pub lang: maatpact_pipeline::report::Lang,
+    /// How a case with several bottlenecks counts: in full in each (count) or divided (split)
+    #[arg(long, value_name = "count|split", default_value = "count")]
+    pub attribution: maatpact_pipeline::Attribution,
+    /// Minimum support of the mined combinations (never below the minimum cell size)
+    #[arg(long, default_value = "0.05")]
+    pub min_support: f64,
+    /// Bootstrap resamples for the confidence intervals of mean savings
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap_resamples: usize,
+    /// Allow a config whose disclosure thresholds are weaker than the defaults
+    #[arg(long)]
+    pub allow_weak_disclosure: bool,
     /// Print only a short summary
     #[arg(long)]
     pub quiet: bool,
@@ -113,4 +213,14 @@ pub struct PseudonymiseArgs {
     /// The worksheet of an .xlsx input (default: the first)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 mod case;
+mod cluster;
 mod config;
 mod disclosure;
 mod error;
@@ -34,11 +35,18 @@ mod numbers;
 pub mod privacy;
 mod stats;
 mod stats_bootstrap;
+mod synth;
 mod tag_matrix;
 mod text;
 mod validate;
 
 pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Satisfaction, TagId};
+pub use cluster::{
+    ClusterAlgorithm, ClusterParams, ClusterProfile, ClusterResult, Clustering, Dendrogram,
+    Dissimilarity, KChoice, KCriterion, KModesInit, KScore, MergeStep, ReferenceMatch,
+    StructureVerdict, TagStat, ValidClusterParams, adjusted_rand_index, cluster, fit_clustering,
+    normalized_mutual_information, oracle_labels, silhouette,
+};
 pub use config::{
     BottleneckDef, Catalogue, CocktailDef, Config, ConfigMode, DEFAULT_CONFIG_TOML, OwnerLevel,
     PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
@@ -54,6 +62,10 @@ pub use money::Cents;
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
 pub use stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust, ln_gamma};
 pub use stats_bootstrap::{bootstrap_mean_ci, percentile};
+pub use synth::{
+    MAX_BACKGROUND_TAGS_MEAN, MAX_COCKTAILS, MAX_EXTRA_TAGS, MAX_SYNTH_CASES, NOISE_CLUSTER,
+    PlantedParams, Preset, SynthParams, SynthValidParams, Synthetic, synthesize,
+};
 pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
 pub use text::{edit_distance, header_key, lookup_key, nearest};
 pub use validate::{

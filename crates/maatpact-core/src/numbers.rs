@@ -156,7 +156,7 @@ fn strip_decorations(raw: &str) -> Option<(bool, &str)> {
 /// space; or plain digits.
 fn parse_grouped_integer(int_part: &str, thousands: char) -> Result<i64, NumberError> {
     let groups: Vec<&str> = int_part
-        .split(|c: char| c == thousands || c == ' ' || c == '\u{a0}' || c == '\u{202f}')
+        .split([thousands, ' ', '\u{a0}', '\u{202f}'])
         .collect();
     let well_formed = groups.iter().enumerate().all(|(i, g)| {
         !g.is_empty()

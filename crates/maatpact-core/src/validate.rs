@@ -333,11 +333,12 @@ struct Validator<'a> {
     tag_cache: HashMap<String, Result<TagId, Option<String>>>,
 }
 
-/// Characters that separate items of a list inside a cell, given the file's delimiter.
+/// Characters that separate items of a list inside a cell: `|` always (a `|`-delimited file
+/// quotes such cells), `;` and `,` when they are not the file's delimiter.
 fn list_separators(delimiter: Option<char>) -> Vec<char> {
     ['|', ';', ',']
         .into_iter()
-        .filter(|&c| Some(c) != delimiter)
+        .filter(|&c| c == '|' || Some(c) != delimiter)
         .collect()
 }
 
@@ -370,13 +371,14 @@ impl Validator<'_> {
         message: String,
         value: &str,
     ) {
+        let value = (!value.is_empty()).then(|| value.to_owned());
         self.push(
             Severity::Error,
             code,
             Some(row),
             Some(column),
             message,
-            Some(value.to_owned()),
+            value,
         );
     }
 
@@ -408,7 +410,6 @@ impl Validator<'_> {
             );
             return (Vec::new(), decimal);
         }
-        self.scan_for_bsn(&columns);
         let (decimal, certain) = self.decide_decimal(&columns);
         let separators = list_separators(table.delimiter);
         let mut seen_ids: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
@@ -452,6 +453,7 @@ impl Validator<'_> {
                 );
                 continue;
             }
+            self.scan_row_for_bsn(raw);
             let case = self.read_row(
                 raw,
                 &columns,
@@ -459,10 +461,8 @@ impl Validator<'_> {
                 &separators,
                 &mut seen_ids,
             );
-            if self.error_count() == errors_before {
-                if let Some(case) = case {
-                    cases.push(case);
-                }
+            if let Some(case) = case.filter(|_| self.error_count() == errors_before) {
+                cases.push(case);
             }
         }
         (cases, decimal)
@@ -585,9 +585,9 @@ impl Validator<'_> {
     }
 
     /// Any cell, in any column, that holds a BSN refuses the input. The value is masked.
-    fn scan_for_bsn(&mut self, _columns: &Columns) {
+    fn scan_row_for_bsn(&mut self, raw: &RawRow) {
         let table = self.table;
-        for raw in &table.rows {
+        {
             for (index, cell) in raw.cells.iter().enumerate().take(table.headers.len()) {
                 if let Some(digits) = find_bsn(cell) {
                     let digits = std::str::from_utf8(&digits).unwrap_or_default();

@@ -8,21 +8,35 @@
 //! - [`write_file_atomic`] and [`replace_dir_atomic`]: outputs that are whole or absent.
 #![deny(missing_docs)]
 
+mod analysis;
 mod atomic;
+pub mod charts;
+mod cluster_tables;
+pub mod document;
 mod error;
 mod load;
 mod read;
 mod read_parquet;
 mod read_xlsx;
+pub mod report;
+mod run;
+mod run_charts;
 mod savings;
+pub mod tables;
 mod write_cases;
 
+pub use analysis::{MiningTables, mining_tables, tag_matrix};
 pub use atomic::{replace_dir_atomic, sibling, write_file_atomic};
+pub use cluster_tables::{
+    assignments_table, cluster_profiles_table, clusters_table, k_selection_table,
+    satisfaction_table,
+};
 pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
+pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run};
 pub use savings::{
-    Attribution, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
-    financier_table, savings_table,
+    Attribution, ClusterKeys, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
+    UNKNOWN, financier_table, savings_table, systeemleren_tables,
 };
 pub use write_cases::{CaseFileStyle, cases_to_csv, cases_to_parquet, write_cases};

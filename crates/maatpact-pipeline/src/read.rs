@@ -99,19 +99,15 @@ const UNDEFINED_IN_WINDOWS_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 /// Decodes a text file: UTF-16 with a BOM, UTF-8 (a BOM is dropped), or else Windows-1252,
 /// which is what Excel writes as "CSV" on Dutch Windows machines.
 fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String> {
-    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
-        if encoding != encoding_rs::UTF_8 {
-            let (text, _, had_errors) = encoding.decode(bytes);
-            if had_errors {
-                return Err(fatal(
-                    source,
-                    None,
-                    None,
-                    format!("not valid {}", encoding.name()),
-                ));
-            }
-            return Ok(text.into_owned());
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
+        && encoding != encoding_rs::UTF_8
+    {
+        let (text, _, had_errors) = encoding.decode(bytes);
+        if had_errors {
+            let message = format!("not valid {}", encoding.name());
+            return Err(fatal(source, None, None, message));
         }
+        return Ok(text.into_owned());
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(offset) = body.iter().position(|&b| b == 0) {
@@ -166,10 +162,8 @@ fn sniff_delimiter(text: &str) -> char {
     for c in header.chars() {
         if c == '"' {
             in_quotes = !in_quotes;
-        } else if !in_quotes {
-            if let Some(entry) = counts.iter_mut().find(|(d, _)| *d == c) {
-                entry.1 += 1;
-            }
+        } else if !in_quotes && let Some(entry) = counts.iter_mut().find(|(d, _)| *d == c) {
+            entry.1 += 1;
         }
     }
     let best = counts.iter().map(|&(_, n)| n).max().unwrap_or(0);

@@ -346,7 +346,8 @@ pub fn savings_table(
         .iter()
         .zip(contributions)
         .map(|(row, contributions)| Cell {
-            n_cases: row.n_cases,
+            // Euro figures describe only the cases with a KBA, so those count for the cell size.
+            n_cases: row.n_with_kba,
             contributions,
         })
         .collect();
@@ -454,4 +455,199 @@ pub fn financier_table(
         row.suppressed = suppression;
     }
     rows
+}
+
+/// What the published savings tables need to know about the clusters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterKeys {
+    /// The cluster of each case, 0-based.
+    pub labels: Vec<usize>,
+    /// Per cluster: its defining tags joined with `+`.
+    pub defining_tags: Vec<String>,
+}
+
+/// The name of an unknown group value (a case without a phase, municipality, …).
+pub const UNKNOWN: &str = "unknown";
+
+/// Every savings table of a run, by file name, formatted for publication.
+pub fn systeemleren_tables(
+    cases: &[Case],
+    config: &maatpact_core::Config,
+    vocabulary: &maatpact_core::Vocabulary,
+    clusters: Option<&ClusterKeys>,
+    settings: &SavingsSettings,
+) -> Result<Vec<(&'static str, crate::tables::Table)>> {
+    use crate::tables::{financier_rows_table, savings_rows_table};
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| UNKNOWN.to_owned());
+    let mut out = Vec::new();
+
+    let overall = Grouping {
+        groups: vec![vec!["all".to_owned()]],
+        membership: vec![vec![0]; cases.len()],
+    };
+    let overall_table = savings_table(cases, &overall, settings, &[])?;
+    out.push((
+        "savings_overall.csv",
+        savings_rows_table(&["scope"], &overall_table),
+    ));
+
+    let cluster_grouping = clusters.map(|keys| Grouping {
+        groups: keys
+            .defining_tags
+            .iter()
+            .enumerate()
+            .map(|(i, tags)| vec![(i + 1).to_string(), tags.clone()])
+            .collect(),
+        membership: keys.labels.iter().map(|&l| vec![l]).collect(),
+    });
+    if let Some(grouping) = &cluster_grouping {
+        let table = savings_table(cases, grouping, settings, &[])?;
+        out.push((
+            "savings_per_cluster.csv",
+            savings_rows_table(&["cluster", "defining_tags"], &table),
+        ));
+    }
+
+    let catalogue = &config.catalogue;
+    let bottleneck_grouping = Grouping {
+        groups: catalogue
+            .bottlenecks()
+            .iter()
+            .map(|b| {
+                vec![
+                    b.id.clone(),
+                    b.label_nl.clone(),
+                    b.owner_level.id().to_owned(),
+                    b.rule.clone(),
+                ]
+            })
+            .collect(),
+        membership: cases
+            .iter()
+            .map(|c| c.bottlenecks.iter().map(|b| b.index()).collect())
+            .collect(),
+    };
+    let table = savings_table(cases, &bottleneck_grouping, settings, &[])?;
+    out.push((
+        "savings_per_bottleneck.csv",
+        savings_rows_table(&["bottleneck", "label_nl", "owner_level", "rule"], &table),
+    ));
+
+    let levels = maatpact_core::OwnerLevel::ALL;
+    let owner_grouping = Grouping {
+        groups: levels.iter().map(|l| vec![l.id().to_owned()]).collect(),
+        membership: cases
+            .iter()
+            .map(|c| {
+                let mut owners: Vec<usize> = c
+                    .bottlenecks
+                    .iter()
+                    .map(|&b| {
+                        levels
+                            .iter()
+                            .position(|&l| l == catalogue.get(b).owner_level)
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                owners.sort_unstable();
+                owners.dedup();
+                owners
+            })
+            .collect(),
+    };
+    let table = savings_table(cases, &owner_grouping, settings, &[])?;
+    out.push((
+        "savings_per_owner_level.csv",
+        savings_rows_table(&["owner_level"], &table),
+    ));
+
+    let tag_grouping = Grouping {
+        groups: vocabulary
+            .tags()
+            .iter()
+            .map(|t| vec![t.id.clone(), t.label_nl.clone()])
+            .collect(),
+        membership: cases
+            .iter()
+            .map(|c| c.tags.iter().map(|t| t.index()).collect())
+            .collect(),
+    };
+    let table = savings_table(cases, &tag_grouping, settings, &[])?;
+    out.push((
+        "savings_per_tag.csv",
+        savings_rows_table(&["tag", "label_nl"], &table),
+    ));
+
+    let phase_grouping = Grouping::partition(cases, |c| text(&c.phase), |k| vec![k.clone()]);
+    let table = savings_table(cases, &phase_grouping, settings, &[])?;
+    out.push((
+        "savings_per_phase.csv",
+        savings_rows_table(&["phase"], &table),
+    ));
+
+    let municipality_grouping =
+        Grouping::partition(cases, |c| text(&c.municipality), |k| vec![k.clone()]);
+    let table = savings_table(cases, &municipality_grouping, settings, &[])?;
+    out.push((
+        "savings_per_municipality.csv",
+        savings_rows_table(&["municipality"], &table),
+    ));
+
+    let category_grouping =
+        Grouping::partition(cases, |c| text(&c.budget_category), |k| vec![k.clone()]);
+    let table = savings_table(cases, &category_grouping, settings, &[])?;
+    out.push((
+        "savings_per_budget_category.csv",
+        savings_rows_table(&["budget_category"], &table),
+    ));
+
+    if let (Some(keys), Some(cluster_grouping)) = (clusters, &cluster_grouping) {
+        let phases: Vec<String> = phase_grouping.groups.iter().map(|g| g[0].clone()).collect();
+        let n_clusters = keys.defining_tags.len();
+        let cross = Grouping {
+            groups: (0..n_clusters)
+                .flat_map(|c| phases.iter().map(move |p| (c, p.clone())))
+                .map(|(c, p)| vec![(c + 1).to_string(), keys.defining_tags[c].clone(), p])
+                .collect(),
+            membership: cases
+                .iter()
+                .zip(&keys.labels)
+                .map(|(case, &label)| {
+                    let phase = text(&case.phase);
+                    vec![
+                        label * phases.len() + phases.iter().position(|p| *p == phase).unwrap_or(0),
+                    ]
+                })
+                .collect(),
+        };
+        // Each cluster's row adds up to its line in savings_per_cluster, each phase's column
+        // to its line in savings_per_phase: both are published totals.
+        let n_phases = phases.len();
+        let mut margins: Vec<Margin> = (0..n_clusters)
+            .map(|c| Margin {
+                cells: (c * n_phases..(c + 1) * n_phases).collect(),
+                total_published: true,
+            })
+            .collect();
+        margins.extend((0..n_phases).map(|p| Margin {
+            cells: (0..n_clusters).map(|c| c * n_phases + p).collect(),
+            total_published: true,
+        }));
+        let table = savings_table(cases, &cross, settings, &margins)?;
+        out.push((
+            "savings_per_cluster_phase.csv",
+            savings_rows_table(&["cluster", "defining_tags", "phase"], &table),
+        ));
+        let rows = financier_table(cases, Some(cluster_grouping), &settings.thresholds);
+        out.push((
+            "savings_per_cluster_financier.csv",
+            financier_rows_table(&["cluster", "defining_tags", "financier"], &rows),
+        ));
+    }
+    let rows = financier_table(cases, None, &settings.thresholds);
+    out.push((
+        "savings_per_financier.csv",
+        financier_rows_table(&["financier"], &rows),
+    ));
+    Ok(out)
 }

@@ -67,7 +67,7 @@ fn dutch_euros(amount: Cents) -> String {
     let (int_part, frac) = digits.split_once('.').unwrap_or((digits, "00"));
     let mut grouped = String::new();
     for (i, c) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
+        if i > 0 && (int_part.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(c);

@@ -9,6 +9,8 @@ use maatpact_pipeline::{LoadSettings, ReadOptions};
 
 use crate::args::{Cli, Command, LoadArgs};
 
+mod cluster;
+mod mine;
 mod pseudonymise;
 mod run;
 mod synth;
@@ -18,6 +20,8 @@ mod validate;
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Cluster(args) => cluster::run(args),
+        Command::Mine(args) => mine::run(args),
         Command::Run(args) => run::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Pseudonymise(args) => pseudonymise::run(args),

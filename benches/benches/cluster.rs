@@ -1,0 +1,42 @@
+//! Clustering benches: k-modes (k = 4, 10 restarts) on 1M planted-cocktail cases × 30 tags,
+//! and the latent class model on 100k cases.
+//!
+//! `cargo bench -p maatpact-benches --bench cluster`
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use maatpact_core::{ClusterAlgorithm, ClusterParams, fit_clustering};
+
+#[path = "cluster/planted.rs"]
+mod planted;
+
+fn kmodes_one_million(c: &mut Criterion) {
+    let data = planted::planted_with_extra_tags(1_000_000, 42, 8);
+    assert_eq!(data.matrix.n_tags(), 30);
+    let params = ClusterParams {
+        algorithm: ClusterAlgorithm::KModes,
+        n_init: 10,
+        ..ClusterParams::default()
+    }
+    .check()
+    .expect("valid parameters");
+    let mut group = c.benchmark_group("cluster");
+    group.sample_size(10);
+    group.bench_function("kmodes/k=4/n_init=10/n=1000000/tags=30", |b| {
+        b.iter(|| fit_clustering(&data.matrix, &params, 4).expect("k-modes runs"))
+    });
+    let data = planted::planted_with_extra_tags(100_000, 42, 8);
+    let params = ClusterParams {
+        algorithm: ClusterAlgorithm::Lca,
+        n_init: 10,
+        ..ClusterParams::default()
+    }
+    .check()
+    .expect("valid parameters");
+    group.bench_function("lca/k=5/n_init=10/n=100000/tags=30", |b| {
+        b.iter(|| fit_clustering(&data.matrix, &params, 5).expect("lca runs"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, kmodes_one_million);
+criterion_main!(benches);

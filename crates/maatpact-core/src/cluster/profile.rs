@@ -1,0 +1,241 @@
+//! What each cluster looks like: tag prevalence and lift, defining tags, labels, the
+//! best-matching reference cocktail; and the verdict on structure.
+
+use super::metrics::jaccard_of_sorted;
+use super::stability::Stability;
+use super::{ClusterParams, Clustering, StructureVerdict};
+use crate::case::TagId;
+use crate::config::{ReferenceCocktail, Vocabulary};
+use crate::tag_matrix::TagMatrix;
+
+/// How common one tag is in a cluster.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TagStat {
+    /// The tag.
+    pub tag: TagId,
+    /// Cases of the cluster that carry it.
+    pub count: usize,
+    /// `count / size`.
+    pub prevalence: f64,
+    /// Prevalence in the cluster divided by prevalence over all cases; 0 for a tag no case
+    /// carries.
+    pub lift: f64,
+}
+
+/// A reference cocktail that a cluster resembles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceMatch {
+    /// The reference's id, e.g. `cocktail_1`.
+    pub id: String,
+    /// Jaccard similarity of the cluster's defining tags and the reference's tags.
+    pub jaccard: f64,
+}
+
+/// The description of one cluster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterProfile {
+    /// The cluster number (0-based, as in [`Clustering::labels`]).
+    pub cluster: usize,
+    /// Number of cases.
+    pub size: usize,
+    /// Every tag of the vocabulary, in vocabulary order.
+    pub tags: Vec<TagStat>,
+    /// Tags with prevalence ≥ `defining_min_prevalence` and either lift ≥ `defining_min_lift`
+    /// or prevalence ≥ `defining_dominant_prevalence`; sorted by tag id. Empty for noise.
+    pub defining_tags: Vec<TagId>,
+    /// Dutch label: the reference's label when the defining tags equal a matched reference
+    /// exactly; else the Dutch labels of the defining tags in vocabulary order, joined with
+    /// " + " (e.g. "GGZ + Wonen + Kinderen + Niet passende begeleiding").
+    pub label_nl: String,
+    /// English label, built the same way.
+    pub label_en: String,
+    /// The reference cocktail with the highest Jaccard similarity to the defining tags (ties:
+    /// the first in the configuration), when it reaches `min_reference_jaccard`, the cluster is
+    /// not unstable, and the data have structure. Never set for noise.
+    pub reference: Option<ReferenceMatch>,
+    /// Bootstrap stability adjusted for chance: Hennig's best-match Jaccard with the Jaccard
+    /// expected from the cluster sizes alone subtracted and rescaled, `(J − J₀) / (1 − J₀)`,
+    /// averaged over the resamples (1 = always recovered; 0 = no better than chance). `None`
+    /// when not measured.
+    pub stability: Option<f64>,
+    /// Hennig's raw mean best-match Jaccard (as fpc's `clusterboot` reports it); `None` when
+    /// not measured.
+    pub bootstrap_jaccard: Option<f64>,
+    /// Whether the stability is below `stability_threshold`.
+    pub unstable: bool,
+    /// Mean silhouette of the cluster's cases.
+    pub silhouette: Option<f64>,
+    /// Whether this is DBSCAN's noise cluster.
+    pub noise: bool,
+}
+
+pub(super) fn profiles(
+    matrix: &TagMatrix,
+    clustering: &Clustering,
+    stability: Option<&Stability>,
+    silhouettes: &[Option<f64>],
+    references: &[ReferenceCocktail],
+    vocabulary: &Vocabulary,
+    params: &ClusterParams,
+) -> Vec<ClusterProfile> {
+    let n_tags = matrix.n_tags();
+    let overall = matrix.tag_counts();
+    let n = matrix.n_cases() as f64;
+    let sizes = clustering.sizes();
+    let mut counts = vec![vec![0usize; n_tags]; clustering.k];
+    for (case, &label) in clustering.labels.iter().enumerate() {
+        super::add_row(&mut counts[label], matrix.row(case), 1);
+    }
+    (0..clustering.k)
+        .map(|cluster| {
+            let size = sizes[cluster];
+            let noise = clustering.noise_cluster == Some(cluster);
+            let tags: Vec<TagStat> = (0..n_tags)
+                .map(|t| {
+                    let count = counts[cluster][t];
+                    let prevalence = count as f64 / size.max(1) as f64;
+                    let lift = if overall[t] == 0 {
+                        0.0
+                    } else {
+                        prevalence / (overall[t] as f64 / n)
+                    };
+                    TagStat {
+                        tag: TagId(t as u32),
+                        count,
+                        prevalence,
+                        lift,
+                    }
+                })
+                .collect();
+            let defining_tags: Vec<TagId> = if noise {
+                Vec::new()
+            } else {
+                tags.iter()
+                    .filter(|s| {
+                        s.prevalence >= params.defining_min_prevalence
+                            && (s.lift >= params.defining_min_lift
+                                || s.prevalence >= params.defining_dominant_prevalence)
+                    })
+                    .map(|s| s.tag)
+                    .collect()
+            };
+            let stability_value = stability.map(|s| s.adjusted[cluster]);
+            let unstable = stability_value.is_some_and(|s| s < params.stability_threshold);
+            let reference = if noise || unstable || defining_tags.is_empty() {
+                None
+            } else {
+                best_reference(&defining_tags, references)
+                    .filter(|m| m.jaccard >= params.min_reference_jaccard)
+            };
+            let exact = reference
+                .as_ref()
+                .filter(|m| m.jaccard == 1.0)
+                .and_then(|m| references.iter().find(|r| r.id == m.id));
+            let (label_nl, label_en) = match (noise, exact) {
+                (true, _) => (
+                    "Ruis (geen dichte groep)".to_owned(),
+                    "Noise (no dense group)".to_owned(),
+                ),
+                (false, Some(reference)) => {
+                    (reference.label_nl.clone(), reference.label_en.clone())
+                }
+                (false, None) => join_labels(&defining_tags, vocabulary),
+            };
+            ClusterProfile {
+                cluster,
+                size,
+                tags,
+                defining_tags,
+                label_nl,
+                label_en,
+                reference,
+                stability: stability_value,
+                bootstrap_jaccard: stability.map(|s| s.raw[cluster]),
+                unstable,
+                silhouette: silhouettes.get(cluster).copied().flatten(),
+                noise,
+            }
+        })
+        .collect()
+}
+
+fn best_reference(defining: &[TagId], references: &[ReferenceCocktail]) -> Option<ReferenceMatch> {
+    let mut best: Option<ReferenceMatch> = None;
+    for reference in references {
+        let jaccard = jaccard_of_sorted(defining, &reference.tags);
+        if jaccard > best.as_ref().map_or(0.0, |b| b.jaccard) {
+            best = Some(ReferenceMatch {
+                id: reference.id.clone(),
+                jaccard,
+            });
+        }
+    }
+    best
+}
+
+fn join_labels(tags: &[TagId], vocabulary: &Vocabulary) -> (String, String) {
+    if tags.is_empty() {
+        return (
+            "Geen kenmerkende problemen".to_owned(),
+            "No defining problems".to_owned(),
+        );
+    }
+    let nl: Vec<&str> = tags
+        .iter()
+        .map(|&t| vocabulary.get(t).label_nl.as_str())
+        .collect();
+    let en: Vec<&str> = tags
+        .iter()
+        .map(|&t| vocabulary.get(t).label_en.as_str())
+        .collect();
+    (nl.join(" + "), en.join(" + "))
+}
+
+pub(super) fn verdict(
+    profiles: &[ClusterProfile],
+    silhouette: Option<f64>,
+    stability_measured: bool,
+    single_class_preferred: Option<bool>,
+    params: &ClusterParams,
+) -> StructureVerdict {
+    let stable_clusters =
+        stability_measured.then(|| profiles.iter().filter(|p| !p.noise && !p.unstable).count());
+    let mut reasons = Vec::new();
+    match silhouette {
+        Some(s) if s >= params.min_structure_silhouette => {}
+        Some(s) => reasons.push(format!(
+            "the mean silhouette is {s:.2}, below {:.2}",
+            params.min_structure_silhouette
+        )),
+        None => reasons.push("there is only one cluster".to_owned()),
+    }
+    if stable_clusters == Some(0) {
+        reasons.push(format!(
+            "no cluster is stable (chance-adjusted bootstrap Jaccard ≥ {:.2})",
+            params.stability_threshold
+        ));
+    }
+    if single_class_preferred == Some(true) {
+        reasons.push("a single latent class fits better (lower BIC)".to_owned());
+    }
+    let has_structure = reasons.is_empty();
+    let summary = if has_structure {
+        let stable = match stable_clusters {
+            Some(n) => format!("{n} of {} clusters are stable", profiles.len()),
+            None => format!("{} clusters (stability not measured)", profiles.len()),
+        };
+        format!(
+            "structure found: {stable} and the mean silhouette is {:.2}",
+            silhouette.unwrap_or(0.0)
+        )
+    } else {
+        format!("no clear structure: {}", reasons.join("; "))
+    };
+    StructureVerdict {
+        has_structure,
+        silhouette,
+        stable_clusters,
+        single_class_preferred,
+        summary,
+    }
+}
