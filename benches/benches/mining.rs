@@ -3,10 +3,11 @@
 //! Run: `cargo bench -p maatpact-benches --bench mining -- --sample-size 10`
 //! (add a filter such as `n=1000000` or `alternatives` to run a part).
 //!
-//! The data come from a small seeded generator in this file that imitates the `maatpact`
-//! synthetic preset: 30 tags, four planted cocktails of 3 to 4 tags sharing `wonen` (case
-//! shares 30/25/25/20 %), each tag kept with probability 0.9, Poisson(1.5) background tags,
-//! and 10 % noise cases (`wonen` with probability 0.9 plus Poisson(3.5) random tags).
+//! The data come from `maatpact_core::synthesize` (the `maatpact` preset, as `maatpact synth`
+//! writes it) with 8 extra background tags: 30 tags, four planted cocktails of 3 to 4 tags
+//! sharing `wonen` (case shares 30/25/25/20 %), each tag kept with probability 0.9,
+//! Poisson(1.5) background tags, and 10 % noise cases. Fixed seed; the data are generated
+//! outside the timed closures.
 //!
 //! The `alternatives` group times the two Eclat variants that the engine's design was
 //! measured against (see the `maatpact_core::mine` module docs), and checks once, outside the
@@ -16,64 +17,30 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use maatpact_core::{
-    Case, ItemsetKind, MiningParams, RuleParams, Support, TagId, TagMatrix, ValidMiningParams,
-    cooccurrence, mine, rules,
+    Case, Config, ItemsetKind, MiningParams, PlantedParams, Preset, RuleParams, Support,
+    SynthParams, TagMatrix, ValidMiningParams, cooccurrence, mine, rules, synthesize,
 };
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 const MIN_SUPPORT: f64 = 0.01;
 const N_TAGS: usize = 30;
 const SEED: u64 = 20_190_401;
 
-/// Seeded cases in the shape of the `maatpact` preset (see the file docs).
+/// The benchmark data: `maatpact synth` cases (the `maatpact` preset with its four planted
+/// cocktails) with 8 extra background tags, so 30 tags in all.
 fn generate_cases(n_cases: usize, seed: u64) -> Vec<Case> {
-    const WONEN: u32 = 0;
-    let cocktails: [&[u32]; 4] = [&[0, 1, 2, 3], &[0, 2, 4], &[0, 2, 5], &[0, 1, 6]];
-    let cocktail_cumulative = [0.30, 0.55, 0.80, 1.0];
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let poisson = |rng: &mut Xoshiro256PlusPlus, mean: f64| {
-        let limit = (-mean).exp();
-        let mut product: f64 = rng.r#gen();
-        let mut k = 0;
-        while product > limit {
-            product *= rng.r#gen::<f64>();
-            k += 1;
-        }
-        k
+    let params = SynthParams {
+        preset: Preset::Maatpact,
+        n_cases: Some(n_cases),
+        seed,
+        planted: PlantedParams {
+            extra_tags: 8,
+            ..PlantedParams::default()
+        },
     };
-    (0..n_cases)
-        .map(|i| {
-            let mut tags: Vec<TagId> = Vec::new();
-            let add_random = |tags: &mut Vec<TagId>, rng: &mut Xoshiro256PlusPlus, k: usize| {
-                for _ in 0..k {
-                    tags.push(TagId(rng.gen_range(1..N_TAGS as u32)));
-                }
-            };
-            if rng.gen_bool(0.10) {
-                if rng.gen_bool(0.9) {
-                    tags.push(TagId(WONEN));
-                }
-                let k = poisson(&mut rng, 3.5);
-                add_random(&mut tags, &mut rng, k);
-            } else {
-                let draw: f64 = rng.r#gen();
-                let which = cocktail_cumulative
-                    .iter()
-                    .position(|&c| draw < c)
-                    .unwrap_or(3);
-                for &tag in cocktails[which] {
-                    if rng.gen_bool(0.9) {
-                        tags.push(TagId(tag));
-                    }
-                }
-                let k = poisson(&mut rng, 1.5);
-                add_random(&mut tags, &mut rng, k);
-            }
-            Case::new(format!("B-{i}"), tags)
-        })
-        .collect()
+    let synthetic = synthesize(&params, &Config::default()).expect("valid synth parameters");
+    assert_eq!(synthetic.vocabulary.len(), N_TAGS);
+    synthetic.cases
 }
 
 fn mining_params(kind: ItemsetKind) -> ValidMiningParams {
