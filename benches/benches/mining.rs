@@ -203,6 +203,9 @@ fn eclat_profile_tidsets(matrix: &TagMatrix, min_count: u64) -> Vec<(Vec<u32>, u
     found
 }
 
+/// Writes the intersection of two tidsets into the buffer and returns its support.
+type Intersect<'a> = dyn Fn(&[u64], &[u64], &mut Vec<u64>) -> u64 + 'a;
+
 /// The Eclat recursion: `items` are the frequent extensions of `prefix`, each with its tidset
 /// and count; `intersect` writes an intersection and returns its support.
 fn eclat(
@@ -210,7 +213,7 @@ fn eclat(
     min_count: u64,
     prefix: &mut Vec<u32>,
     found: &mut Vec<(Vec<u32>, u64)>,
-    intersect: &dyn Fn(&[u64], &[u64], &mut Vec<u64>) -> u64,
+    intersect: &Intersect<'_>,
 ) {
     for (i, (tag, set, count)) in items.iter().enumerate() {
         prefix.push(*tag);

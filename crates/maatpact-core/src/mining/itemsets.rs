@@ -16,9 +16,9 @@ use crate::tag_matrix::TagMatrix;
 
 /// The distinct rows of a [`TagMatrix`] with how many cases share each.
 ///
-/// Households share problem profiles, so this is usually far smaller than the cases (a few
-/// thousand distinct rows for a million synthetic cases), and every later step works on it.
-/// Its size is bounded by the number of cases, so memory stays linear.
+/// Households share problem profiles, so this is usually far smaller than the cases (about
+/// 113,000 distinct rows for a million noisy synthetic cases over 30 tags), and every later
+/// step works on it. Its size is bounded by the number of cases, so memory stays linear.
 pub(crate) struct DistinctRows {
     pub(crate) n_tags: usize,
     pub(crate) words_per_row: usize,
