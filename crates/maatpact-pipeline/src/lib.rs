@@ -10,6 +10,7 @@
 
 mod analysis;
 mod atomic;
+mod bench;
 pub mod charts;
 mod cluster_tables;
 pub mod document;
@@ -27,6 +28,7 @@ mod write_cases;
 
 pub use analysis::{MiningTables, mining_tables, tag_matrix};
 pub use atomic::{replace_dir_atomic, sibling, write_file_atomic};
+pub use bench::{BenchRow, BenchSettings, bench_markdown, bench_table, run_bench};
 pub use cluster_tables::{
     assignments_table, cluster_profiles_table, clusters_table, k_selection_table,
     satisfaction_table,
@@ -34,7 +36,7 @@ pub use cluster_tables::{
 pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
-pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run};
+pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run, run_validated};
 pub use savings::{
     Attribution, ClusterKeys, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
     UNKNOWN, financier_table, savings_table, systeemleren_tables,

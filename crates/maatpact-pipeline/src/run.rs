@@ -122,6 +122,18 @@ pub const STAGES: [&str; 7] = [
 /// Runs the whole pipeline. Invalid input is refused before anything is written; any
 /// failure leaves the previous output folder as it was.
 pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
+    progress.stage(0, STAGES.len(), STAGES[0]);
+    let validated = load_valid(&settings.input, &settings.load)?;
+    run_validated(settings, validated, progress)
+}
+
+/// Runs the pipeline on cases the caller has already loaded and validated (the CLI does, to
+/// report findings exactly as `validate` does).
+pub fn run_validated(
+    settings: &RunSettings,
+    validated: Validated,
+    progress: &dyn Progress,
+) -> Result<Summary> {
     let config = &settings.load.config;
     if config.privacy.weaker_than_default() && !settings.allow_weak_disclosure {
         return Err(Error::Usage(format!(
@@ -131,15 +143,18 @@ pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
         )));
     }
     let total = STAGES.len();
-    progress.stage(0, total, STAGES[0]);
-    let validated = load_valid(&settings.input, &settings.load)?;
+    let stage = |index: usize| -> Result<()> {
+        progress.stage(index, total, STAGES[index]);
+        injected_failure(STAGES[index])
+    };
+    injected_failure(STAGES[0])?;
     let input_name = settings
         .input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
 
-    progress.stage(1, total, STAGES[1]);
+    stage(1)?;
     let matrix = tag_matrix(&validated.cases, &validated.vocabulary);
     let mining = mining_tables(
         &matrix,
@@ -149,7 +164,7 @@ pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
         &settings.rules,
     )?;
 
-    progress.stage(2, total, STAGES[2]);
+    stage(2)?;
     let cluster_params = settings.cluster.check()?;
     let result = cluster(
         &matrix,
@@ -158,7 +173,7 @@ pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
         &validated.vocabulary,
     )?;
 
-    progress.stage(3, total, STAGES[3]);
+    stage(3)?;
     let keys = ClusterKeys {
         labels: result.clustering.labels.clone(),
         defining_tags: result
@@ -208,10 +223,10 @@ pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
         data_quality_table(&validated.issues),
     );
 
-    progress.stage(4, total, STAGES[4]);
+    stage(4)?;
     let charts = crate::run_charts::build_charts(settings.lang, &tables, &result, &validated)?;
 
-    progress.stage(5, total, STAGES[5]);
+    stage(5)?;
     let meta = ReportMeta {
         input: input_name.clone(),
         algorithm: result.algorithm.to_string(),
@@ -252,7 +267,7 @@ pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
     let report_md = to_markdown(&blocks);
     let report_html = to_html(title, settings.lang.code(), &blocks);
 
-    progress.stage(6, total, STAGES[6]);
+    stage(6)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (name, table) in &tables {
         files.push((name.clone(), table.to_csv()?));
@@ -312,8 +327,24 @@ fn summary_clusters(result: &ClusterResult, validated: &Validated) -> Vec<Summar
         .collect()
 }
 
+/// A test-only fault-injection point: with `MAATPACT_FAIL_AT=<stage>` in the environment
+/// the run fails at that stage (`write-midway` fails after half the files are written), so
+/// tests can check that a failed run leaves the previous output as it was.
+fn injected_failure(stage: &str) -> Result<()> {
+    match std::env::var("MAATPACT_FAIL_AT") {
+        Ok(wanted) if wanted == stage => Err(Error::Output {
+            what: format!("stage {stage}"),
+            message: "failure injected by MAATPACT_FAIL_AT".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    for (name, bytes) in files {
+    for (index, (name, bytes)) in files.iter().enumerate() {
+        if index == files.len() / 2 {
+            injected_failure("write-midway")?;
+        }
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_error(parent))?;

@@ -9,6 +9,7 @@ use maatpact_pipeline::{LoadSettings, ReadOptions};
 
 use crate::args::{Cli, Command, LoadArgs};
 
+mod bench;
 mod cluster;
 mod mine;
 mod pseudonymise;
@@ -20,6 +21,7 @@ mod validate;
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Cluster(args) => cluster::run(args),
         Command::Mine(args) => mine::run(args),
         Command::Run(args) => run::run(args),

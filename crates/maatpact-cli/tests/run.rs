@@ -1,0 +1,433 @@
+//! End-to-end tests of `maatpact run`: every file, figures that agree, determinism, atomic
+//! output, decodable charts, and the committed notebooks-output/ kept fresh.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn maatpact(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_maatpact"));
+    command.args(args).current_dir(repo_root());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn run_into(input: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["run", input, "--out", out.to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra);
+    maatpact(&args, &[])
+}
+
+/// Every file below `dir`, by relative path.
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+const TABLES: [&str; 21] = [
+    "itemsets.csv",
+    "rules.csv",
+    "cooccurrence.csv",
+    "assignments.csv",
+    "clusters.csv",
+    "k_selection.csv",
+    "cluster_profiles.csv",
+    "satisfaction_per_cluster.csv",
+    "savings_overall.csv",
+    "savings_per_cluster.csv",
+    "savings_per_bottleneck.csv",
+    "savings_per_owner_level.csv",
+    "savings_per_tag.csv",
+    "savings_per_phase.csv",
+    "savings_per_municipality.csv",
+    "savings_per_budget_category.csv",
+    "savings_per_cluster_phase.csv",
+    "savings_per_financier.csv",
+    "savings_per_cluster_financier.csv",
+    "data_quality.csv",
+    "summary.json",
+];
+
+const CHARTS: [&str; 8] = [
+    "savings_per_cocktail",
+    "costs_per_cocktail",
+    "tag_prevalence_per_cocktail",
+    "cooccurrence_lift",
+    "savings_per_bottleneck",
+    "k_selection",
+    "satisfaction_per_cocktail",
+    "savings_per_financier",
+];
+
+fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let headers = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (headers, rows)
+}
+
+/// `€ 1.234.568` as the Dutch report writes a CSV amount of 1234567.89.
+fn dutch_euros(cell: &str) -> String {
+    let value: f64 = cell.parse().unwrap();
+    let digits = (value.round() as i64).unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if value.round() < 0.0 { "−" } else { "" };
+    format!("{sign}€ {grouped}")
+}
+
+fn assert_decodes_to_a_real_image(name: &str, bytes: &[u8]) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder
+        .read_info()
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut buffer = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buffer).unwrap();
+    assert!(
+        info.width >= 300 && info.height >= 200,
+        "{name} is {}×{}",
+        info.width,
+        info.height
+    );
+    let pixels = &buffer[..info.buffer_size()];
+    let distinct: std::collections::BTreeSet<&[u8]> = pixels.chunks(3).collect();
+    let non_white = pixels.chunks(3).filter(|p| p != &[255, 255, 255]).count();
+    assert!(
+        distinct.len() >= 4 && non_white > 2_000,
+        "{name} looks blank"
+    );
+}
+
+#[test]
+fn run_writes_every_file_and_the_report_agrees_with_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run_into("data-sample/cases.csv", &out, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let files = read_tree(&out);
+    for name in TABLES.iter().chain(&["report.md", "report.html"]) {
+        assert!(files.contains_key(*name), "missing {name}");
+    }
+    for chart in CHARTS {
+        assert!(
+            files.contains_key(&format!("charts/{chart}.svg")),
+            "missing {chart}.svg"
+        );
+        let png = &files[&format!("charts/{chart}.png")];
+        assert_decodes_to_a_real_image(chart, png);
+    }
+
+    let report = String::from_utf8(files["report.md"].clone()).unwrap();
+    let html = String::from_utf8(files["report.html"].clone()).unwrap();
+    let (headers, rows) = csv_rows(&files["savings_overall.csv"]);
+    let overall = |name: &str| rows[0][headers.iter().position(|h| h == name).unwrap()].clone();
+    for column in [
+        "savings_total",
+        "cost_threatened_total",
+        "savings_mean",
+        "breakthrough_spend_total",
+    ] {
+        let figure = dutch_euros(&overall(column));
+        assert!(
+            report.contains(&figure),
+            "report.md lacks {column} = {figure}"
+        );
+        assert!(
+            html.contains(&figure),
+            "report.html lacks {column} = {figure}"
+        );
+    }
+    assert!(report.contains(&format!("Huishoudens: {}", overall("n_cases"))));
+    // Every published cluster mean in the report is the CSV's.
+    let (headers, rows) = csv_rows(&files["savings_per_cluster.csv"]);
+    let mean = headers.iter().position(|h| h == "savings_mean").unwrap();
+    for row in &rows {
+        if row[mean] != "." {
+            assert!(
+                report.contains(&dutch_euros(&row[mean])),
+                "report lacks {}",
+                row[mean]
+            );
+        }
+    }
+    // The totals match an independent sum of the input columns.
+    let (headers, rows) =
+        csv_rows(&std::fs::read(repo_root().join("data-sample/cases.csv")).unwrap());
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (threatened, tailored) = (column("cost_threatened"), column("cost_tailored"));
+    let mut savings_cents = 0i64;
+    for row in &rows {
+        if !row[threatened].is_empty() && !row[tailored].is_empty() {
+            let cents = |s: &str| (s.parse::<f64>().unwrap() * 100.0).round() as i64;
+            savings_cents += cents(&row[threatened]) - cents(&row[tailored]);
+        }
+    }
+    assert_eq!(
+        overall("savings_total"),
+        format!("{}.{:02}", savings_cents / 100, savings_cents % 100)
+    );
+    // Self-contained HTML: no scripts, no external resources.
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http")
+    );
+}
+
+#[test]
+fn two_runs_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let output = run_into("data-sample/cases-excel-nl.csv", out, &["--lang", "en"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let (first, second) = (read_tree(&a), read_tree(&b));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &first {
+        assert!(bytes == &second[name], "{name} differs between runs");
+    }
+    assert!(String::from_utf8_lossy(&first["report.md"]).contains("## Summary"));
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_output_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("previous.txt"), "the previous run").unwrap();
+    for stage in ["clustering", "charts", "write-midway"] {
+        let output = maatpact(
+            &[
+                "run",
+                "data-sample/cases.csv",
+                "--out",
+                out.to_str().unwrap(),
+                "--quiet",
+            ],
+            &[("MAATPACT_FAIL_AT", stage)],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{stage}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let files = read_tree(&out);
+        assert_eq!(files.len(), 1, "{stage}: {:?}", files.keys());
+        assert_eq!(files["previous.txt"], b"the previous run");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            leftovers.len(),
+            1,
+            "{stage}: staging left behind: {leftovers:?}"
+        );
+    }
+}
+
+#[test]
+fn invalid_input_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run_into("tests/data/validate/unknown_tag.csv", &out, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown_tag.csv:2:problems: error"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn weaker_disclosure_needs_an_explicit_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("weak.toml");
+    std::fs::write(
+        &config,
+        "[privacy]\nmin_cell_size = 3\ndominance_n = 2\ndominance_k = 85.0\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let config_arg = config.to_str().unwrap();
+    let refused = run_into("data-sample/cases.csv", &out, &["--config", config_arg]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--allow-weak-disclosure"));
+    assert!(!out.exists());
+    let allowed = run_into(
+        "data-sample/cases.csv",
+        &out,
+        &["--config", config_arg, "--allow-weak-disclosure"],
+    );
+    assert_eq!(
+        allowed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(
+        summary.contains("\"weak_disclosure_thresholds\": true"),
+        "{summary}"
+    );
+}
+
+/// notebooks-output/ in the repository is the default run on data-sample/: regenerate it
+/// with `cargo run --release -p maatpact-cli -- run` when this fails.
+#[test]
+fn committed_notebooks_output_is_fresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = maatpact(&["run", "--out", out.to_str().unwrap(), "--quiet"], &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let fresh = read_tree(&out);
+    let committed = read_tree(&repo_root().join("notebooks-output"));
+    assert_eq!(
+        committed.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>(),
+        "notebooks-output/ is stale: run `cargo run --release -p maatpact-cli -- run`"
+    );
+    for (name, bytes) in &fresh {
+        assert!(
+            &committed[name] == bytes,
+            "notebooks-output/{name} is stale: run `cargo run --release -p maatpact-cli -- run`"
+        );
+    }
+}
+
+#[test]
+fn bench_reports_every_method_beside_the_oracle() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bench");
+    let output = maatpact(
+        &[
+            "bench",
+            "--sizes",
+            "300",
+            "--algorithms",
+            "kmodes,hierarchical",
+            "--noise",
+            "0.1,1",
+            "--repeats",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (headers, rows) = csv_rows(&std::fs::read(out.join("bench.csv")).unwrap());
+    assert_eq!(headers[..4], ["size", "noise", "algorithm", "repeat"]);
+    // (oracle + 2 methods) × 2 noise levels.
+    assert_eq!(rows.len(), 6);
+    let algorithm = headers.iter().position(|h| h == "algorithm").unwrap();
+    let ari = headers.iter().position(|h| h == "ari").unwrap();
+    let oracle: f64 = rows.iter().find(|r| r[algorithm] == "oracle").unwrap()[ari]
+        .parse()
+        .unwrap();
+    assert!(oracle > 0.6, "oracle ARI {oracle}");
+    let markdown = std::fs::read_to_string(out.join("bench.md")).unwrap();
+    assert!(markdown.contains("| 300 | 0.10 | kmodes |"), "{markdown}");
+    for chart in ["quality_vs_noise", "time_vs_size"] {
+        assert_decodes_to_a_real_image(
+            chart,
+            &std::fs::read(out.join(format!("charts/{chart}.png"))).unwrap(),
+        );
+    }
+}
+
+/// Seed 004: 20 cost-benefit analyses, €426,000 saved against €830,000 threatened, about
+/// €21,000 per family.
+#[test]
+fn the_maastricht_preset_reproduces_the_headline_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("maastricht.csv");
+    let output = maatpact(
+        &[
+            "synth",
+            "--preset",
+            "maastricht",
+            "--out",
+            input.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let out = dir.path().join("out");
+    let output = run_into(input.to_str().unwrap(), &out, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (headers, rows) = csv_rows(&std::fs::read(out.join("savings_overall.csv")).unwrap());
+    let overall = |name: &str| rows[0][headers.iter().position(|h| h == name).unwrap()].clone();
+    assert_eq!(overall("n_cases"), "30");
+    assert_eq!(overall("n_with_kba"), "20");
+    assert_eq!(overall("savings_total"), "426000.00");
+    assert_eq!(overall("cost_threatened_total"), "830000.00");
+    let mean: f64 = overall("savings_mean").parse().unwrap();
+    assert!((20_000.0..22_000.0).contains(&mean), "{mean}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("€ 426.000") && report.contains("€ 830.000"),
+        "{report}"
+    );
+}
