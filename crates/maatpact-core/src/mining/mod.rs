@@ -92,7 +92,7 @@ use crate::config::Vocabulary;
 use crate::error::{Error, Result};
 use crate::stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust};
 use crate::tag_matrix::TagMatrix;
-use itemsets::{DistinctRows, enumerate};
+use itemsets::DistinctRows;
 
 /// The minimum support of a frequent itemset.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -414,35 +414,14 @@ fn frequent_itemsets(
     params: &ValidMiningParams,
     min_count: usize,
 ) -> Vec<(Vec<TagId>, u64)> {
-    let mut found = Vec::new();
-    if distinct.len() == 0 {
-        return found;
-    }
-    let required = params.required();
-    let Some(transactions) = distinct.conditional(required, min_count as u64) else {
-        return found;
-    };
-    let max_items = params
-        .max_len()
-        .map_or(usize::MAX, |max_len| max_len - required.len());
-    enumerate(
-        &transactions,
+    itemsets::find(
+        distinct,
+        params.required(),
         min_count as u64,
-        max_items,
+        params.max_len(),
         params.kind(),
-        !required.is_empty(),
-        &mut |ranks, count| {
-            let mut tags: Vec<TagId> = required.to_vec();
-            tags.extend(
-                ranks
-                    .iter()
-                    .map(|&rank| transactions.tag_of_rank[rank as usize]),
-            );
-            tags.sort_unstable();
-            found.push((tags, count));
-        },
-    );
-    found
+        itemsets::Engine::Auto,
+    )
 }
 
 #[cfg(test)]
