@@ -19,7 +19,7 @@ use super::{ClusterParams, UnitFit, Units, add_row, derive_seed, streams};
 
 const PROBABILITY_FLOOR: f64 = 1e-6;
 /// EM stops when the log-likelihood improves by less than this, relative.
-const TOLERANCE: f64 = 1e-9;
+const TOLERANCE: f64 = 1e-6;
 
 /// A fitted latent class model.
 #[derive(Clone, Debug)]
