@@ -12,15 +12,12 @@
 
 use std::time::Instant;
 
-use maatpact_core::{
-    ClusterAlgorithm, ClusterParams, adjusted_rand_index, cluster, oracle_labels,
-};
+use maatpact_core::{ClusterAlgorithm, ClusterParams, adjusted_rand_index, cluster, oracle_labels};
 
 #[path = "../benches/cluster/planted.rs"]
 mod planted;
 
 use planted::{Planted, noise, planted};
-
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -30,13 +27,22 @@ fn main() {
         .split(',')
         .map(|s| s.parse().expect("sizes: comma-separated numbers"))
         .collect();
-    let n_seeds: u64 = args.get(2).map_or(10, |s| s.parse().expect("seeds: a number"));
+    let n_seeds: u64 = args
+        .get(2)
+        .map_or(10, |s| s.parse().expect("seeds: a number"));
     let algorithms: Vec<ClusterAlgorithm> = match args.get(3) {
-        Some(list) => list.split(',').map(|a| a.parse().expect("algorithm")).collect(),
+        Some(list) => list
+            .split(',')
+            .map(|a| a.parse().expect("algorithm"))
+            .collect(),
         None => ClusterAlgorithm::ALL.to_vec(),
     };
-    let resamples: usize = args.get(4).map_or(100, |s| s.parse().expect("resamples: a number"));
-    println!("algorithm,n_cases,seeds,mean_ari,mean_oracle_ari,within_0.02,all_4_recovered,mean_k,seconds_per_run");
+    let resamples: usize = args
+        .get(4)
+        .map_or(100, |s| s.parse().expect("resamples: a number"));
+    println!(
+        "algorithm,n_cases,seeds,mean_ari,mean_oracle_ari,within_0.02,all_4_recovered,mean_k,seconds_per_run"
+    );
     for &n in &sizes {
         let data: Vec<(Planted, Vec<usize>, f64)> = (1..=n_seeds)
             .map(|seed| {
@@ -47,7 +53,8 @@ fn main() {
             })
             .collect();
         for &algorithm in &algorithms {
-            let (mut ari_sum, mut oracle_sum, mut within, mut recovered, mut k_sum) = (0.0, 0.0, 0, 0, 0);
+            let (mut ari_sum, mut oracle_sum, mut within, mut recovered, mut k_sum) =
+                (0.0, 0.0, 0, 0, 0);
             let mut failures = 0;
             let start = Instant::now();
             for (seed, (planted, _, oracle_ari)) in data.iter().enumerate() {
@@ -80,9 +87,16 @@ fn main() {
                     .all(|r| result.profiles.iter().any(|p| p.defining_tags == r.tags));
                 recovered += usize::from(all);
                 if std::env::var_os("CLUSTER_VERBOSE").is_some() {
-                    eprintln!("{algorithm} n={n} seed={} k={} ari={ari:.3} all={all}", seed + 1, result.clustering.k);
+                    eprintln!(
+                        "{algorithm} n={n} seed={} k={} ari={ari:.3} all={all}",
+                        seed + 1,
+                        result.clustering.k
+                    );
                     for p in result.profiles.iter().chain(&result.dissolved) {
-                        eprintln!("    {} {} stab={:.2?} raw={:.2?}", p.size, p.label_nl, p.stability, p.bootstrap_jaccard);
+                        eprintln!(
+                            "    {} {} stab={:.2?} raw={:.2?}",
+                            p.size, p.label_nl, p.stability, p.bootstrap_jaccard
+                        );
                     }
                 }
                 k_sum += result.clustering.k;
@@ -94,7 +108,11 @@ fn main() {
                 oracle_sum / runs,
                 k_sum as f64 / runs,
                 start.elapsed().as_secs_f64() / runs,
-                if failures > 0 { format!(" ({failures} failed)") } else { String::new() },
+                if failures > 0 {
+                    format!(" ({failures} failed)")
+                } else {
+                    String::new()
+                },
             );
         }
     }
@@ -104,14 +122,27 @@ fn main() {
     for &algorithm in &algorithms {
         for seed in 1..=3u64 {
             let data = noise(1000, seed);
-            let params = ClusterParams { algorithm, seed, ..ClusterParams::default() };
-            match cluster(&data.matrix, &params.check().expect("valid"), &data.cocktails, &data.vocabulary) {
+            let params = ClusterParams {
+                algorithm,
+                seed,
+                ..ClusterParams::default()
+            };
+            match cluster(
+                &data.matrix,
+                &params.check().expect("valid"),
+                &data.cocktails,
+                &data.vocabulary,
+            ) {
                 Ok(result) => println!(
                     "{algorithm},{seed},{},{},{:?},{},{:.3}",
                     result.clustering.k,
                     result.structure.has_structure,
                     result.structure.stable_clusters,
-                    result.profiles.iter().filter(|p| p.reference.is_some()).count(),
+                    result
+                        .profiles
+                        .iter()
+                        .filter(|p| p.reference.is_some())
+                        .count(),
                     result.structure.silhouette.unwrap_or(f64::NAN),
                 ),
                 Err(e) => println!("{algorithm},{seed},error: {e}"),

@@ -134,7 +134,9 @@ fn condensed_distances(units: &Units<'_>, params: &ClusterParams) -> Vec<f64> {
     rows.into_par_iter().for_each(|(i, row)| {
         let a = units.rows.row(i);
         for (offset, slot) in row.iter_mut().enumerate() {
-            *slot = params.dissimilarity.between(a, units.rows.row(i + 1 + offset));
+            *slot = params
+                .dissimilarity
+                .between(a, units.rows.row(i + 1 + offset));
         }
     });
     distances
@@ -150,7 +152,11 @@ fn nn_chain(distances: &mut [f64], n: usize, weights: &[usize]) -> Vec<(usize, u
     let mut chain: Vec<usize> = Vec::with_capacity(n);
     let mut merges = Vec::with_capacity(n.saturating_sub(1));
     let distance = |d: &[f64], i: usize, j: usize| {
-        if i < j { d[condensed_index(n, i, j)] } else { d[condensed_index(n, j, i)] }
+        if i < j {
+            d[condensed_index(n, i, j)]
+        } else {
+            d[condensed_index(n, j, i)]
+        }
     };
     while merges.len() + 1 < n {
         if chain.is_empty() {
@@ -184,7 +190,11 @@ fn nn_chain(distances: &mut [f64], n: usize, weights: &[usize]) -> Vec<(usize, u
                 let merged = (size_low * distance(distances, low, x)
                     + size_high * distance(distances, high, x))
                     / (size_low + size_high);
-                let index = if x < high { condensed_index(n, x, high) } else { condensed_index(n, high, x) };
+                let index = if x < high {
+                    condensed_index(n, x, high)
+                } else {
+                    condensed_index(n, high, x)
+                };
                 distances[index] = merged;
             }
             size[high] = size_low + size_high;
@@ -244,7 +254,10 @@ mod tests {
     use crate::tag_matrix::TagMatrix;
 
     fn matrix(rows: &[&[u32]], n_tags: usize) -> TagMatrix {
-        let rows: Vec<Vec<TagId>> = rows.iter().map(|r| r.iter().map(|&t| TagId(t)).collect()).collect();
+        let rows: Vec<Vec<TagId>> = rows
+            .iter()
+            .map(|r| r.iter().map(|&t| TagId(t)).collect())
+            .collect();
         TagMatrix::from_rows(n_tags, rows.iter().map(Vec::as_slice))
     }
 
@@ -262,9 +275,18 @@ mod tests {
         let steps = tree
             .steps()
             .iter()
-            .map(|s| MergeStep { left: s.cluster1, right: s.cluster2, distance: s.dissimilarity, cases: s.size })
+            .map(|s| MergeStep {
+                left: s.cluster1,
+                right: s.cluster2,
+                distance: s.dissimilarity,
+                cases: s.size,
+            })
             .collect();
-        let dendrogram = Dendrogram { n_leaves: n, leaf_weights: vec![1; n], steps };
+        let dendrogram = Dendrogram {
+            n_leaves: n,
+            leaf_weights: vec![1; n],
+            steps,
+        };
         (dendrogram.cut(k), heights)
     }
 
@@ -273,14 +295,30 @@ mod tests {
         // Profiles with several copies each; no two candidate merges tie.
         let cases = matrix(
             &[
-                &[0, 1, 2], &[0, 1, 2], &[0, 1, 2], &[0, 1, 2, 3], &[0, 1, 4, 5], &[0, 1, 4, 5],
-                &[5, 6, 7], &[5, 6, 7], &[5, 6, 7], &[5, 6, 7], &[6, 7], &[6, 7], &[2, 6, 7, 8],
-                &[9, 10], &[9, 10, 11], &[9, 10, 11],
+                &[0, 1, 2],
+                &[0, 1, 2],
+                &[0, 1, 2],
+                &[0, 1, 2, 3],
+                &[0, 1, 4, 5],
+                &[0, 1, 4, 5],
+                &[5, 6, 7],
+                &[5, 6, 7],
+                &[5, 6, 7],
+                &[5, 6, 7],
+                &[6, 7],
+                &[6, 7],
+                &[2, 6, 7, 8],
+                &[9, 10],
+                &[9, 10, 11],
+                &[9, 10, 11],
             ],
             12,
         );
         let profiles = cases.profiles();
-        let units = Units { rows: &profiles.matrix, weights: &profiles.counts };
+        let units = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
         let tree = linkage(&units, &ClusterParams::default()).unwrap();
         assert_eq!(tree.steps.len(), profiles.counts.len() - 1);
         assert_eq!(tree.steps.last().unwrap().cases, cases.n_cases());
@@ -289,13 +327,22 @@ mod tests {
         let zeros = cases.n_cases() - profiles.counts.len();
         assert!(kodama_heights[..zeros].iter().all(|&h| h == 0.0));
         for (ours, theirs) in tree.steps.iter().zip(&kodama_heights[zeros..]) {
-            assert!((ours.distance - theirs).abs() < 1e-12, "{} vs {theirs}", ours.distance);
+            assert!(
+                (ours.distance - theirs).abs() < 1e-12,
+                "{} vs {theirs}",
+                ours.distance
+            );
         }
         for k in 1..=profiles.counts.len() {
             let (reference, _) = kodama_cut(&cases, k);
             let ours = tree.cut(k);
-            let ours_per_case: Vec<usize> = profiles.profile_of_case.iter().map(|&p| ours[p]).collect();
-            assert_eq!(adjusted_rand_index(&ours_per_case, &reference), 1.0, "k = {k}");
+            let ours_per_case: Vec<usize> =
+                profiles.profile_of_case.iter().map(|&p| ours[p]).collect();
+            assert_eq!(
+                adjusted_rand_index(&ours_per_case, &reference),
+                1.0,
+                "k = {k}"
+            );
         }
     }
 
@@ -303,8 +350,14 @@ mod tests {
     fn too_many_profiles_are_refused_before_any_work() {
         let cases = matrix(&[&[0], &[1], &[2], &[0, 1]], 3);
         let profiles = cases.profiles();
-        let units = Units { rows: &profiles.matrix, weights: &profiles.counts };
-        let params = ClusterParams { max_linkage_bytes: 40, ..ClusterParams::default() };
+        let units = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
+        let params = ClusterParams {
+            max_linkage_bytes: 40,
+            ..ClusterParams::default()
+        };
         let err = linkage(&units, &params).unwrap_err();
         assert!(err.to_string().contains("4 distinct tag profiles"), "{err}");
     }

@@ -159,7 +159,8 @@ fn cao_init(units: &Units<'_>, k: usize, dissimilarity: Dissimilarity) -> Vec<Ve
         }
         chosen.push(next);
         for (u, distance) in nearest_distance.iter_mut().enumerate() {
-            *distance = distance.min(dissimilarity.between(units.rows.row(u), units.rows.row(next)));
+            *distance =
+                distance.min(dissimilarity.between(units.rows.row(u), units.rows.row(next)));
         }
     }
     // Fewer distinct far units than k (tiny data): fill with the densest remaining units.
@@ -200,10 +201,13 @@ fn huang_init(
                 draw[tag / 64] |= 1 << (tag % 64);
             }
         }
-        let pick = argmin(
-            (0..units.len())
-                .map(|u| if taken[u] { f64::INFINITY } else { dissimilarity.between(&draw, units.rows.row(u)) }),
-        );
+        let pick = argmin((0..units.len()).map(|u| {
+            if taken[u] {
+                f64::INFINITY
+            } else {
+                dissimilarity.between(&draw, units.rows.row(u))
+            }
+        }));
         taken[pick] = true;
         modes.push(units.rows.row(pick).to_vec());
     }
@@ -239,7 +243,10 @@ mod tests {
     use crate::tag_matrix::TagMatrix;
 
     fn cases(rows: &[&[u32]]) -> TagMatrix {
-        let rows: Vec<Vec<TagId>> = rows.iter().map(|r| r.iter().map(|&t| TagId(t)).collect()).collect();
+        let rows: Vec<Vec<TagId>> = rows
+            .iter()
+            .map(|r| r.iter().map(|&t| TagId(t)).collect())
+            .collect();
         TagMatrix::from_rows(6, rows.iter().map(Vec::as_slice))
     }
 
@@ -247,11 +254,21 @@ mod tests {
     fn two_obvious_groups_are_found_from_every_start() {
         let matrix = cases(&[&[0, 1], &[0, 1], &[0, 1, 2], &[3, 4], &[3, 4, 5], &[3, 4]]);
         let profiles = matrix.profiles();
-        let units = Units { rows: &profiles.matrix, weights: &profiles.counts };
+        let units = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
         for init in [KModesInit::Cao, KModesInit::Huang] {
-            let params = ClusterParams { kmodes_init: init, ..ClusterParams::default() };
+            let params = ClusterParams {
+                kmodes_init: init,
+                ..ClusterParams::default()
+            };
             let fit = fit(&units, 2, &params, 7);
-            let case_labels: Vec<usize> = profiles.profile_of_case.iter().map(|&p| fit.labels[p]).collect();
+            let case_labels: Vec<usize> = profiles
+                .profile_of_case
+                .iter()
+                .map(|&p| fit.labels[p])
+                .collect();
             assert_eq!(case_labels[0], case_labels[1]);
             assert_eq!(case_labels[0], case_labels[2]);
             assert_eq!(case_labels[3], case_labels[4]);
@@ -265,7 +282,10 @@ mod tests {
         // Tag 0 is in 3 of 4 cases: the profile {0} has the highest density.
         let matrix = cases(&[&[0], &[0], &[0, 1], &[2]]);
         let profiles = matrix.profiles();
-        let units = Units { rows: &profiles.matrix, weights: &profiles.counts };
+        let units = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
         let modes = cao_init(&units, 2, Dissimilarity::Hamming);
         assert_eq!(modes[0], vec![0b001]);
         // density × distance: {0,1}: d=1, {2}: d=2 and higher density than {0,1}? density of

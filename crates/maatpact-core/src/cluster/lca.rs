@@ -56,7 +56,11 @@ impl LatentClassModel {
             .iter()
             .zip(&self.tag_probabilities)
             .map(|(&share, probs)| {
-                let ln_share = if share > 0.0 { share.ln() } else { f64::NEG_INFINITY };
+                let ln_share = if share > 0.0 {
+                    share.ln()
+                } else {
+                    f64::NEG_INFINITY
+                };
                 ln_share + probs.iter().map(|&p| (1.0 - p).ln()).sum::<f64>()
             })
             .collect();
@@ -177,7 +181,11 @@ fn initial_model(
         let scores: Vec<f64> = (0..units.len())
             .map(|u| {
                 let w = units.weights[u] as f64;
-                if picked.is_empty() { w } else { w * nearest[u] * nearest[u] }
+                if picked.is_empty() {
+                    w
+                } else {
+                    w * nearest[u] * nearest[u]
+                }
             })
             .collect();
         let total: f64 = scores.iter().sum();
@@ -248,8 +256,10 @@ fn em(
         for c in 0..k {
             model.shares[c] = class_weight[c] / n;
             if class_weight[c] > 0.0 {
-                for t in 0..n_tags {
-                    model.tag_probabilities[c][t] = (tag_weight[c][t] / class_weight[c])
+                for (probability, &weight) in
+                    model.tag_probabilities[c].iter_mut().zip(&tag_weight[c])
+                {
+                    *probability = (weight / class_weight[c])
                         .clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR);
                 }
             }
@@ -274,10 +284,18 @@ mod tests {
     #[test]
     fn a_single_class_is_the_tag_prevalence() {
         // With one class, EM's answer is the maximum-likelihood prevalence of each tag.
-        let rows: Vec<Vec<TagId>> = vec![vec![TagId(0)], vec![TagId(0), TagId(1)], vec![], vec![TagId(0)]];
+        let rows: Vec<Vec<TagId>> = vec![
+            vec![TagId(0)],
+            vec![TagId(0), TagId(1)],
+            vec![],
+            vec![TagId(0)],
+        ];
         let matrix = TagMatrix::from_rows(3, rows.iter().map(Vec::as_slice));
         let profiles = matrix.profiles();
-        let units = Units { rows: &profiles.matrix, weights: &profiles.counts };
+        let units = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
         let (model, _, log_likelihood) = fit_model(&units, 1, &ClusterParams::default(), 1);
         let probs = &model.tag_probabilities[0];
         assert!((probs[0] - 0.75).abs() < 1e-12);
@@ -286,7 +304,10 @@ mod tests {
         // ln L = 4 (0.75 ln 0.75 + 0.25 ln 0.25) + 4 (0.25 ln 0.25 + 0.75 ln 0.75) + 4 ln(1 − 1e-6)
         let h = 0.75f64 * 0.75f64.ln() + 0.25 * 0.25f64.ln();
         let expected = 8.0 * h + 4.0 * (1.0 - PROBABILITY_FLOOR).ln();
-        assert!((log_likelihood - expected).abs() < 1e-9, "{log_likelihood} vs {expected}");
+        assert!(
+            (log_likelihood - expected).abs() < 1e-9,
+            "{log_likelihood} vs {expected}"
+        );
         assert_eq!(model.n_parameters(), 3);
     }
 
@@ -301,19 +322,26 @@ mod tests {
             .collect();
         let matrix = TagMatrix::from_rows(3, rows.iter().map(Vec::as_slice));
         let profiles = matrix.profiles();
-        let weighted = Units { rows: &profiles.matrix, weights: &profiles.counts };
+        let weighted = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
         let ones = vec![1; matrix.n_cases()];
-        let per_case = Units { rows: &matrix, weights: &ones };
+        let per_case = Units {
+            rows: &matrix,
+            weights: &ones,
+        };
         let model = LatentClassModel {
             shares: vec![0.4, 0.6],
             tag_probabilities: vec![vec![0.9, 0.8, 0.1], vec![0.3, 0.05, 0.9]],
         };
         let tags = |units: &Units<'_>| -> Vec<Vec<usize>> {
-            (0..units.len()).map(|u| units.rows.tags_of(u).iter().map(|t| t.index()).collect()).collect()
+            (0..units.len())
+                .map(|u| units.rows.tags_of(u).iter().map(|t| t.index()).collect())
+                .collect()
         };
         let (_, a) = model.posteriors(&tags(&weighted), weighted.weights);
         let (_, b) = model.posteriors(&tags(&per_case), per_case.weights);
         assert!((a - b).abs() < 1e-9);
     }
 }
-

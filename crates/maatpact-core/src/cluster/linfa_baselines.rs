@@ -7,9 +7,9 @@
 //! capping every profile's copies at `min_points` never changes that answer, while it keeps
 //! neighbourhoods (and DBSCAN's quadratic worst case) small.
 
+use linfa::DatasetBase;
 use linfa::ParamGuard;
 use linfa::prelude::{Fit, Predict, Transformer};
-use linfa::DatasetBase;
 use linfa_clustering::{Dbscan, GaussianMixtureModel, KMeans};
 use ndarray::Array2;
 use rand::SeedableRng;
@@ -19,7 +19,12 @@ use super::{ClusterParams, UnitFit, Units, derive_seed, streams};
 use crate::error::{Error, Result};
 
 /// linfa's k-means (k-means++ initialisation, `n_init` runs).
-pub(super) fn kmeans(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64) -> Result<UnitFit> {
+pub(super) fn kmeans(
+    units: &Units<'_>,
+    k: usize,
+    params: &ClusterParams,
+    seed: u64,
+) -> Result<UnitFit> {
     let k = k.min(units.len()).max(1);
     let cases = DatasetBase::from(expand(units, usize::MAX));
     let rng = Xoshiro256Plus::seed_from_u64(derive_seed(seed, streams::RESTART, 0));
@@ -37,7 +42,12 @@ pub(super) fn kmeans(units: &Units<'_>, k: usize, params: &ClusterParams, seed: 
 
 /// linfa's Gaussian mixture with full covariances, `gmm_reg_covariance` added to their
 /// diagonals.
-pub(super) fn gmm(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64) -> Result<UnitFit> {
+pub(super) fn gmm(
+    units: &Units<'_>,
+    k: usize,
+    params: &ClusterParams,
+    seed: u64,
+) -> Result<UnitFit> {
     let k = k.min(units.len()).max(1);
     let cases = DatasetBase::from(expand(units, usize::MAX));
     let rng = Xoshiro256Plus::seed_from_u64(derive_seed(seed, streams::RESTART, 0));
@@ -136,9 +146,15 @@ mod tests {
     fn kmeans_and_gmm_separate_two_groups() {
         let matrix = two_groups();
         let profiles = matrix.profiles();
-        let units = Units { rows: &profiles.matrix, weights: &profiles.counts };
+        let units = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
         let params = ClusterParams::default();
-        for fit in [kmeans(&units, 2, &params, 1).unwrap(), gmm(&units, 2, &params, 1).unwrap()] {
+        for fit in [
+            kmeans(&units, 2, &params, 1).unwrap(),
+            gmm(&units, 2, &params, 1).unwrap(),
+        ] {
             // Profiles in bit order: {0,1}, {0,1,2}, {3,4}.
             assert_eq!(fit.labels[0], fit.labels[1]);
             assert_ne!(fit.labels[0], fit.labels[2]);
@@ -151,7 +167,10 @@ mod tests {
         rows.push(vec![TagId(2), TagId(3), TagId(4)]);
         let matrix = TagMatrix::from_rows(5, rows.iter().map(Vec::as_slice));
         let profiles = matrix.profiles();
-        let units = Units { rows: &profiles.matrix, weights: &profiles.counts };
+        let units = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
         let fit = dbscan(&units, 0, &ClusterParams::default()).unwrap();
         assert_eq!(fit.n_labels, 2);
         assert_eq!(fit.noise_label, Some(1));

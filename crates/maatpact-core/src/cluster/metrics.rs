@@ -76,7 +76,11 @@ pub fn normalized_mutual_information(a: &[usize], b: &[usize]) -> f64 {
 ///
 /// # Panics
 /// When `labels` does not have one label per row.
-pub fn silhouette(matrix: &TagMatrix, labels: &[usize], dissimilarity: Dissimilarity) -> Option<f64> {
+pub fn silhouette(
+    matrix: &TagMatrix,
+    labels: &[usize],
+    dissimilarity: Dissimilarity,
+) -> Option<f64> {
     assert_eq!(labels.len(), matrix.n_cases(), "one label per case");
     let (rows, weights, unit_labels, k) = collapse(matrix, labels);
     let units = Units {
@@ -217,7 +221,8 @@ pub(crate) fn weighted_silhouette(
             let row = units.rows.row(u);
             for (v, &label) in labels.iter().enumerate() {
                 if label < k && v != u {
-                    sums[label] += units.weights[v] as f64 * dissimilarity.between(row, units.rows.row(v));
+                    sums[label] +=
+                        units.weights[v] as f64 * dissimilarity.between(row, units.rows.row(v));
                 }
             }
             // The other copies of `u` itself are at distance 0 and only count in the size.
@@ -260,8 +265,8 @@ fn collapse(matrix: &TagMatrix, labels: &[usize]) -> (TagMatrix, Vec<usize>, Vec
     let mut index: HashMap<(&[u64], usize), usize> = HashMap::new();
     let mut keys: Vec<(&[u64], usize)> = Vec::new();
     let mut weights = Vec::new();
-    for case in 0..matrix.n_cases() {
-        let key = (matrix.row(case), labels[case]);
+    for (case, &label) in labels.iter().enumerate() {
+        let key = (matrix.row(case), label);
         let next = keys.len();
         let unit = *index.entry(key).or_insert_with(|| {
             keys.push(key);
@@ -386,10 +391,16 @@ mod tests {
     }
 
     /// The textbook silhouette over every case, for comparison.
-    fn naive_silhouette(matrix: &TagMatrix, labels: &[usize], dissimilarity: Dissimilarity) -> Option<f64> {
+    fn naive_silhouette(
+        matrix: &TagMatrix,
+        labels: &[usize],
+        dissimilarity: Dissimilarity,
+    ) -> Option<f64> {
         let n = matrix.n_cases();
         let k = labels.iter().max()? + 1;
-        let sizes: Vec<usize> = (0..k).map(|c| labels.iter().filter(|&&l| l == c).count()).collect();
+        let sizes: Vec<usize> = (0..k)
+            .map(|c| labels.iter().filter(|&&l| l == c).count())
+            .collect();
         if sizes.iter().filter(|&&s| s > 0).count() < 2 {
             return None;
         }
@@ -417,7 +428,10 @@ mod tests {
     }
 
     fn matrix_of(rows: &[Vec<u32>], n_tags: usize) -> TagMatrix {
-        let rows: Vec<Vec<TagId>> = rows.iter().map(|r| r.iter().map(|&t| TagId(t)).collect()).collect();
+        let rows: Vec<Vec<TagId>> = rows
+            .iter()
+            .map(|r| r.iter().map(|&t| TagId(t)).collect())
+            .collect();
         TagMatrix::from_rows(n_tags, rows.iter().map(Vec::as_slice))
     }
 
@@ -428,7 +442,10 @@ mod tests {
         let got = silhouette(&matrix, &[0, 0, 1, 1], Dissimilarity::Jaccard).unwrap();
         // cases 0,1: a = 0, b = 1 → 1; cases 2,3: a = 0.5, b = 1 → 0.5
         assert!(close(got, 0.75), "{got}");
-        assert_eq!(silhouette(&matrix, &[0, 0, 0, 0], Dissimilarity::Jaccard), None);
+        assert_eq!(
+            silhouette(&matrix, &[0, 0, 0, 0], Dissimilarity::Jaccard),
+            None
+        );
     }
 
     proptest! {

@@ -335,7 +335,10 @@ impl ClusterParams {
             if (0.0..=1.0).contains(&value) {
                 Ok(())
             } else {
-                Err(invalid(name, format!("must be between 0 and 1, got {value}")))
+                Err(invalid(
+                    name,
+                    format!("must be between 0 and 1, got {value}"),
+                ))
             }
         };
         if self.k_min < 2 {
@@ -344,7 +347,10 @@ impl ClusterParams {
         if self.k_max < self.k_min {
             return Err(invalid(
                 "k_max",
-                format!("must be at least k_min ({}), got {}", self.k_min, self.k_max),
+                format!(
+                    "must be at least k_min ({}), got {}",
+                    self.k_min, self.k_max
+                ),
             ));
         }
         match (self.algorithm, self.k) {
@@ -362,7 +368,10 @@ impl ClusterParams {
         if self.k_criterion == KCriterion::Bic && self.algorithm != ClusterAlgorithm::Lca {
             return Err(invalid(
                 "k_criterion",
-                format!("bic needs a likelihood: only lca has one, not {}", self.algorithm),
+                format!(
+                    "bic needs a likelihood: only lca has one, not {}",
+                    self.algorithm
+                ),
             ));
         }
         if self.n_init == 0 {
@@ -384,8 +393,7 @@ impl ClusterParams {
                 ),
             ));
         }
-        if self.defining_dominant_prevalence.is_nan() || self.defining_dominant_prevalence < 0.0
-        {
+        if self.defining_dominant_prevalence.is_nan() || self.defining_dominant_prevalence < 0.0 {
             return Err(invalid(
                 "defining_dominant_prevalence",
                 format!(
@@ -404,7 +412,10 @@ impl ClusterParams {
             ));
         }
         if self.silhouette_exact_max_profiles < 2 {
-            return Err(invalid("silhouette_exact_max_profiles", "must be at least 2"));
+            return Err(invalid(
+                "silhouette_exact_max_profiles",
+                "must be at least 2",
+            ));
         }
         if self.silhouette_sample_cases < 2 {
             return Err(invalid("silhouette_sample_cases", "must be at least 2"));
@@ -798,7 +809,10 @@ fn dissolve_small_clusters(units: &Units<'_>, mut fit: UnitFit, params: &Cluster
     if keep.iter().all(|&k| k) {
         return fit;
     }
-    let modes = fit.probabilities.is_none().then(|| modes_of(units, &fit.labels, fit.n_labels));
+    let modes = fit
+        .probabilities
+        .is_none()
+        .then(|| modes_of(units, &fit.labels, fit.n_labels));
     for u in 0..units.len() {
         if keep[fit.labels[u]] {
             continue;

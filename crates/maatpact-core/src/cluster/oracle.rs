@@ -13,7 +13,11 @@ use crate::tag_matrix::TagMatrix;
 /// # Panics
 /// When `true_labels` does not have one label per case.
 pub fn oracle_labels(matrix: &TagMatrix, true_labels: &[usize]) -> Vec<usize> {
-    assert_eq!(true_labels.len(), matrix.n_cases(), "one true label per case");
+    assert_eq!(
+        true_labels.len(),
+        matrix.n_cases(),
+        "one true label per case"
+    );
     let n_classes = true_labels.iter().max().map_or(0, |&m| m + 1);
     let n_tags = matrix.n_tags();
     let mut size = vec![0usize; n_classes];
@@ -62,8 +66,12 @@ mod tests {
     fn each_case_goes_to_the_class_it_resembles() {
         // Class 0 carries tag 0, class 1 tag 1; the mislabelled last case has tag 0 only.
         let rows: Vec<Vec<TagId>> = vec![
-            vec![TagId(0)], vec![TagId(0)], vec![TagId(0)],
-            vec![TagId(1)], vec![TagId(1)], vec![TagId(0)],
+            vec![TagId(0)],
+            vec![TagId(0)],
+            vec![TagId(0)],
+            vec![TagId(1)],
+            vec![TagId(1)],
+            vec![TagId(0)],
         ];
         let matrix = TagMatrix::from_rows(2, rows.iter().map(Vec::as_slice));
         let truth = [0, 0, 0, 1, 1, 1];

@@ -201,12 +201,8 @@ pub(super) fn verdict(
     single_class_preferred: Option<bool>,
     params: &ClusterParams,
 ) -> StructureVerdict {
-    let stable_clusters = stability_measured.then(|| {
-        profiles
-            .iter()
-            .filter(|p| !p.noise && !p.unstable)
-            .count()
-    });
+    let stable_clusters =
+        stability_measured.then(|| profiles.iter().filter(|p| !p.noise && !p.unstable).count());
     let mut reasons = Vec::new();
     match silhouette {
         Some(s) if s >= params.min_structure_silhouette => {}

@@ -17,7 +17,15 @@ pub(super) struct Selection {
 
 pub(super) fn choose(units: &Units<'_>, params: &ClusterParams) -> Result<Selection> {
     let single_class_bic = (params.algorithm == ClusterAlgorithm::Lca).then(|| {
-        let fit = lca::fit(units, 1, &ClusterParams { n_init: 1, ..params.clone() }, params.seed);
+        let fit = lca::fit(
+            units,
+            1,
+            &ClusterParams {
+                n_init: 1,
+                ..params.clone()
+            },
+            params.seed,
+        );
         fit.bic(units).expect("lca has a likelihood")
     });
     let ks: Vec<usize> = match (params.k, params.algorithm) {

@@ -51,8 +51,17 @@ pub(super) fn bootstrap(
         .into_par_iter()
         .map(|b| {
             let seed = derive_seed(params.seed, streams::BOOTSTRAP, b as u64);
-            one_resample(n_cases, units, profile_of_case, &original, k, requested_k, params, seed)
-                .map_err(|e| Error::Data(format!("bootstrap resample {}: {e}", b + 1)))
+            one_resample(
+                n_cases,
+                units,
+                profile_of_case,
+                &original,
+                k,
+                requested_k,
+                params,
+                seed,
+            )
+            .map_err(|e| Error::Data(format!("bootstrap resample {}: {e}", b + 1)))
         })
         .collect::<Result<_>>()?;
     let mean = |pick: fn((f64, f64)) -> f64| -> Vec<f64> {
@@ -137,7 +146,11 @@ fn one_resample(
                     let expected = size * new_size[d] as f64 / drawn_total as f64;
                     chance = chance.max(expected / (size + new_size[d] as f64 - expected));
                 }
-                let adjusted = if chance < 1.0 { (best - chance) / (1.0 - chance) } else { 0.0 };
+                let adjusted = if chance < 1.0 {
+                    (best - chance) / (1.0 - chance)
+                } else {
+                    0.0
+                };
                 (best, adjusted)
             })
         })
@@ -189,8 +202,8 @@ pub(super) fn dissolve_unstable(
     }
     let unit_probabilities = posteriors.map(|p| {
         let mut out = ndarray::Array2::zeros((units.len(), k));
-        for u in 0..units.len() {
-            out.row_mut(u).assign(&p.row(case_of_unit[u]));
+        for (u, &case) in case_of_unit.iter().enumerate() {
+            out.row_mut(u).assign(&p.row(case));
         }
         out
     });

@@ -7,7 +7,13 @@ use super::*;
 use crate::case::TagId;
 
 fn run(data: &Planted, params: &ClusterParams) -> ClusterResult {
-    cluster(&data.matrix, &params.check().unwrap(), &data.cocktails, &data.vocabulary).unwrap()
+    cluster(
+        &data.matrix,
+        &params.check().unwrap(),
+        &data.cocktails,
+        &data.vocabulary,
+    )
+    .unwrap()
 }
 
 /// The references that come out as a cluster with exactly their tags.
@@ -23,16 +29,33 @@ fn recovered(result: &ClusterResult, references: &[ReferenceCocktail]) -> Vec<St
 fn sample_data_give_exactly_the_four_reference_cocktails() {
     let data = testdata::planted(None, 42);
     assert_eq!(data.matrix.n_cases(), 121);
-    let result = run(&data, &ClusterParams { bootstrap_resamples: 40, ..ClusterParams::default() });
-    assert_eq!(result.clustering.k, 4, "{:?} {:?}", result.k_selection, result.dissolved);
+    let result = run(
+        &data,
+        &ClusterParams {
+            bootstrap_resamples: 40,
+            ..ClusterParams::default()
+        },
+    );
+    assert_eq!(
+        result.clustering.k, 4,
+        "{:?} {:?}",
+        result.k_selection, result.dissolved
+    );
     // The leftover households formed a fifth, unstable group, dissolved into the cocktails.
     assert_eq!(result.dissolved.len(), 1);
-    assert!(result.structure.has_structure, "{}", result.structure.summary);
+    assert!(
+        result.structure.has_structure,
+        "{}",
+        result.structure.summary
+    );
     let mut matched: Vec<&str> = result
         .profiles
         .iter()
         .map(|p| {
-            let m = p.reference.as_ref().expect("every cluster matches a reference");
+            let m = p
+                .reference
+                .as_ref()
+                .expect("every cluster matches a reference");
             assert_eq!(m.jaccard, 1.0, "{p:?}");
             let reference = data.cocktails.iter().find(|r| r.id == m.id).unwrap();
             assert_eq!(p.defining_tags, reference.tags);
@@ -42,7 +65,38 @@ fn sample_data_give_exactly_the_four_reference_cocktails() {
         })
         .collect();
     matched.sort_unstable();
-    assert_eq!(matched, ["cocktail_1", "cocktail_2", "cocktail_3", "cocktail_4"]);
+    assert_eq!(
+        matched,
+        ["cocktail_1", "cocktail_2", "cocktail_3", "cocktail_4"]
+    );
+}
+
+#[test]
+fn a_thousand_cases_recover_every_cocktail_near_the_oracle() {
+    // The full check (10 seeds, 1k to 100k cases, every algorithm) is the release-mode
+    // example `cluster_recovery` of maatpact-benches; this is its debug-speed sample.
+    let data = testdata::planted(Some(1000), 1);
+    let oracle = adjusted_rand_index(&oracle_labels(&data.matrix, &data.truth), &data.truth);
+    let result = run(
+        &data,
+        &ClusterParams {
+            bootstrap_resamples: 20,
+            ..ClusterParams::default()
+        },
+    );
+    let ari = adjusted_rand_index(&result.clustering.labels, &data.truth);
+    assert_eq!(
+        recovered(&result, &data.cocktails).len(),
+        4,
+        "{:?}",
+        result.profiles
+    );
+    assert!(ari >= oracle - 0.05, "ARI {ari:.3}, oracle {oracle:.3}");
+    assert!(
+        result.structure.has_structure,
+        "{}",
+        result.structure.summary
+    );
 }
 
 #[test]
@@ -51,10 +105,26 @@ fn noise_has_no_stable_cluster_and_matches_no_reference() {
     // verdict, not the raw stability, is what marks its clusters as untrustworthy.
     for (algorithm, seed) in [(ClusterAlgorithm::KMeans, 7), (ClusterAlgorithm::Lca, 8)] {
         let data = testdata::noise(300, seed);
-        let params = ClusterParams { algorithm, bootstrap_resamples: 20, n_init: 4, ..ClusterParams::default() };
+        let params = ClusterParams {
+            algorithm,
+            bootstrap_resamples: 20,
+            n_init: 4,
+            ..ClusterParams::default()
+        };
         let result = run(&data, &params);
-        assert!(!result.structure.has_structure, "{}", result.structure.summary);
-        assert!(result.profiles.iter().all(|p| p.unstable && p.reference.is_none()), "{:?}", result.profiles);
+        assert!(
+            !result.structure.has_structure,
+            "{}",
+            result.structure.summary
+        );
+        assert!(
+            result
+                .profiles
+                .iter()
+                .all(|p| p.unstable && p.reference.is_none()),
+            "{:?}",
+            result.profiles
+        );
         assert!(result.dissolved.is_empty());
     }
 }
@@ -115,19 +185,57 @@ fn invalid_parameters_are_refused_by_name() {
     let base = ClusterParams::default;
     assert_eq!(refused(ClusterParams { k_min: 1, ..base() }), "k_min");
     assert_eq!(refused(ClusterParams { k_max: 1, ..base() }), "k_max");
-    assert_eq!(refused(ClusterParams { k: KChoice::Fixed(0), ..base() }), "k");
     assert_eq!(
-        refused(ClusterParams { algorithm: ClusterAlgorithm::Dbscan, k: KChoice::Fixed(3), ..base() }),
+        refused(ClusterParams {
+            k: KChoice::Fixed(0),
+            ..base()
+        }),
         "k"
     );
     assert_eq!(
-        refused(ClusterParams { algorithm: ClusterAlgorithm::KModes, k_criterion: KCriterion::Bic, ..base() }),
+        refused(ClusterParams {
+            algorithm: ClusterAlgorithm::Dbscan,
+            k: KChoice::Fixed(3),
+            ..base()
+        }),
+        "k"
+    );
+    assert_eq!(
+        refused(ClusterParams {
+            algorithm: ClusterAlgorithm::KModes,
+            k_criterion: KCriterion::Bic,
+            ..base()
+        }),
         "k_criterion"
     );
-    assert_eq!(refused(ClusterParams { n_init: 0, ..base() }), "n_init");
-    assert_eq!(refused(ClusterParams { stability_threshold: 1.5, ..base() }), "stability_threshold");
-    assert_eq!(refused(ClusterParams { defining_min_lift: f64::NAN, ..base() }), "defining_min_lift");
-    assert_eq!(refused(ClusterParams { gmm_reg_covariance: -1.0, ..base() }), "gmm_reg_covariance");
+    assert_eq!(
+        refused(ClusterParams {
+            n_init: 0,
+            ..base()
+        }),
+        "n_init"
+    );
+    assert_eq!(
+        refused(ClusterParams {
+            stability_threshold: 1.5,
+            ..base()
+        }),
+        "stability_threshold"
+    );
+    assert_eq!(
+        refused(ClusterParams {
+            defining_min_lift: f64::NAN,
+            ..base()
+        }),
+        "defining_min_lift"
+    );
+    assert_eq!(
+        refused(ClusterParams {
+            gmm_reg_covariance: -1.0,
+            ..base()
+        }),
+        "gmm_reg_covariance"
+    );
 }
 
 #[test]
@@ -135,20 +243,32 @@ fn data_problems_are_errors_not_panics() {
     let config = crate::Config::default();
     let params = ClusterParams::default().check().unwrap();
     let one = TagMatrix::from_rows(config.vocabulary.len(), [&[TagId(0)][..]]);
-    assert!(matches!(cluster(&one, &params, &config.cocktails, &config.vocabulary), Err(Error::Data(_))));
+    assert!(matches!(
+        cluster(&one, &params, &config.cocktails, &config.vocabulary),
+        Err(Error::Data(_))
+    ));
     let same = TagMatrix::from_rows(config.vocabulary.len(), [&[TagId(0)][..], &[TagId(0)][..]]);
     let err = cluster(&same, &params, &config.cocktails, &config.vocabulary).unwrap_err();
     assert!(err.to_string().contains("same tags"), "{err}");
     let narrow = TagMatrix::from_rows(3, [&[TagId(0)][..], &[TagId(1)][..]]);
-    assert!(matches!(cluster(&narrow, &params, &config.cocktails, &config.vocabulary), Err(Error::Data(_))));
+    assert!(matches!(
+        cluster(&narrow, &params, &config.cocktails, &config.vocabulary),
+        Err(Error::Data(_))
+    ));
 }
 
 #[test]
 fn names_parse_and_print() {
     for algorithm in ClusterAlgorithm::ALL {
-        assert_eq!(algorithm.to_string().parse::<ClusterAlgorithm>().unwrap(), algorithm);
+        assert_eq!(
+            algorithm.to_string().parse::<ClusterAlgorithm>().unwrap(),
+            algorithm
+        );
     }
-    assert_eq!("K-Modes".parse::<ClusterAlgorithm>().unwrap(), ClusterAlgorithm::KModes);
+    assert_eq!(
+        "K-Modes".parse::<ClusterAlgorithm>().unwrap(),
+        ClusterAlgorithm::KModes
+    );
     assert!("ward".parse::<ClusterAlgorithm>().is_err());
     assert_eq!("auto".parse::<KChoice>().unwrap(), KChoice::Auto);
     assert_eq!(" 4 ".parse::<KChoice>().unwrap(), KChoice::Fixed(4));
@@ -196,4 +316,3 @@ proptest! {
         }
     }
 }
-
