@@ -25,8 +25,14 @@ pub enum Command {
     Mine(MineArgs),
     /// Cluster the cases to rediscover the giftige cocktails, and say how sure that is
     Cluster(ClusterCommandArgs),
+    /// Screen cases against a saved model: which ones fully contain a cocktail
+    Screen(ScreenArgs),
+    /// Compare the cocktails of two inputs, or of two phases of one input (--by phase)
+    Compare(CompareArgs),
     /// Run the pipeline on a case file (default: data-sample/cases.csv → notebooks-output/)
     Run(RunArgs),
+    /// Benchmark clustering methods on synthetic data with a known truth, beside the oracle
+    Bench(BenchArgs),
     /// Write seeded synthetic case records with a known truth
     Synth(SynthArgs),
     /// Write a copy with case ids replaced by keyed hashes and identifier columns dropped
@@ -139,6 +145,44 @@ pub struct ClusterCommandArgs {
     pub load: LoadArgs,
 }
 
+/// `maatpact screen`.
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// The case file (only its tags are used)
+    pub input: PathBuf,
+    /// A model.json written by `maatpact run` or `maatpact cluster`
+    #[arg(long, value_name = "MODEL")]
+    pub model: PathBuf,
+    /// The CSV to write
+    #[arg(long, default_value = "screen.csv")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// `maatpact compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier input (or the only input, with --by phase)
+    pub base: PathBuf,
+    /// The later input
+    #[arg(required_unless_present = "by")]
+    pub new: Option<PathBuf>,
+    /// Compare the first and last values of this column inside one input
+    #[arg(long, value_name = "phase")]
+    pub by: Option<String>,
+    /// The folder for compare.csv, compare.html and the chart
+    #[arg(long, default_value = "compare-output")]
+    pub out: PathBuf,
+    /// The report language
+    #[arg(long, value_name = "nl|en", default_value = "nl")]
+    pub lang: maatpact_pipeline::report::Lang,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
 /// `maatpact run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -168,6 +212,47 @@ pub struct RunArgs {
     #[arg(long)]
     pub allow_weak_disclosure: bool,
     /// Print only a short summary
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print the seconds each stage took, to stderr
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// `maatpact bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Numbers of cases
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+    pub sizes: Vec<usize>,
+    /// Methods: all, or a list of kmodes, hierarchical, lca, kmeans, dbscan, gmm
+    #[arg(long, value_delimiter = ',', default_value = "all")]
+    pub algorithms: Vec<String>,
+    /// Noise levels: fractions of cases without a cocktail; 1 is the noise preset
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.3,1")]
+    pub noise: Vec<f64>,
+    /// Repeats per cell, each on its own data
+    #[arg(long, default_value_t = 3)]
+    pub repeats: usize,
+    /// Base seed
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Planted cocktails (the four references first)
+    #[arg(long, default_value_t = 4)]
+    pub cocktails: usize,
+    /// Extra generic background tags
+    #[arg(long, default_value_t = 0)]
+    pub extra_tags: usize,
+    /// The number of clusters, or auto
+    #[arg(long, default_value = "auto")]
+    pub k: maatpact_core::KChoice,
+    /// Bootstrap resamples for stability (0 skips it)
+    #[arg(long, default_value_t = 0)]
+    pub stability_resamples: usize,
+    /// The output folder for bench.csv, bench.md and charts
+    #[arg(long, default_value = "bench-output")]
+    pub out: PathBuf,
+    /// No progress lines
     #[arg(long)]
     pub quiet: bool,
 }

@@ -344,3 +344,90 @@ fn committed_notebooks_output_is_fresh() {
         );
     }
 }
+
+#[test]
+fn bench_reports_every_method_beside_the_oracle() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bench");
+    let output = maatpact(
+        &[
+            "bench",
+            "--sizes",
+            "300",
+            "--algorithms",
+            "kmodes,hierarchical",
+            "--noise",
+            "0.1,1",
+            "--repeats",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (headers, rows) = csv_rows(&std::fs::read(out.join("bench.csv")).unwrap());
+    assert_eq!(headers[..4], ["size", "noise", "algorithm", "repeat"]);
+    // (oracle + 2 methods) × 2 noise levels.
+    assert_eq!(rows.len(), 6);
+    let algorithm = headers.iter().position(|h| h == "algorithm").unwrap();
+    let ari = headers.iter().position(|h| h == "ari").unwrap();
+    let oracle: f64 = rows.iter().find(|r| r[algorithm] == "oracle").unwrap()[ari]
+        .parse()
+        .unwrap();
+    assert!(oracle > 0.6, "oracle ARI {oracle}");
+    let markdown = std::fs::read_to_string(out.join("bench.md")).unwrap();
+    assert!(markdown.contains("| 300 | 0.10 | kmodes |"), "{markdown}");
+    for chart in ["quality_vs_noise", "time_vs_size"] {
+        assert_decodes_to_a_real_image(
+            chart,
+            &std::fs::read(out.join(format!("charts/{chart}.png"))).unwrap(),
+        );
+    }
+}
+
+/// Seed 004: 20 cost-benefit analyses, €426,000 saved against €830,000 threatened, about
+/// €21,000 per family.
+#[test]
+fn the_maastricht_preset_reproduces_the_headline_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("maastricht.csv");
+    let output = maatpact(
+        &[
+            "synth",
+            "--preset",
+            "maastricht",
+            "--out",
+            input.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let out = dir.path().join("out");
+    let output = run_into(input.to_str().unwrap(), &out, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (headers, rows) = csv_rows(&std::fs::read(out.join("savings_overall.csv")).unwrap());
+    let overall = |name: &str| rows[0][headers.iter().position(|h| h == name).unwrap()].clone();
+    assert_eq!(overall("n_cases"), "30");
+    assert_eq!(overall("n_with_kba"), "20");
+    assert_eq!(overall("savings_total"), "426000.00");
+    assert_eq!(overall("cost_threatened_total"), "830000.00");
+    let mean: f64 = overall("savings_mean").parse().unwrap();
+    assert!((20_000.0..22_000.0).contains(&mean), "{mean}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("€ 426.000") && report.contains("€ 830.000"),
+        "{report}"
+    );
+}

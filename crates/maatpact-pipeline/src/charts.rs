@@ -184,6 +184,12 @@ pub fn bar_chart(
             .copied()
             .chain(data.whiskers.iter().flatten().flat_map(|&(a, b)| [a, b])),
     );
+    // Room on the right for the legend, so it never covers a bar.
+    let high = if data.legend.is_empty() {
+        high
+    } else {
+        high + (high - low) * 0.3
+    };
     render_both!(name, size, |root| {
         root.fill(&WHITE)?;
         let label_of = |v: f64| -> String {
@@ -204,7 +210,7 @@ pub fn bar_chart(
             chart
                 .configure_mesh()
                 .y_labels(n)
-                .y_label_formatter(&|v| label_of(*v))
+                .y_label_formatter(&|v| label_of(n as f64 - 1.0 - *v))
                 .x_desc(&data.value_label)
                 .x_label_formatter(&|v| format_thousands(*v))
                 .label_style(font(12))
@@ -212,7 +218,8 @@ pub fn bar_chart(
                 .draw()?;
             for (i, value) in data.values.iter().enumerate() {
                 let c = color(data.colors.get(i).copied().unwrap_or(0));
-                let y = i as f64;
+                // The first bar on top, as a reader expects a list.
+                let y = (n - 1 - i) as f64;
                 match value {
                     Some(v) => {
                         chart.draw_series(std::iter::once(Rectangle::new(
@@ -221,7 +228,11 @@ pub fn bar_chart(
                         )))?;
                     }
                     None => {
-                        chart.draw_series(std::iter::once(Text::new("·", (0.0, y), font(16))))?;
+                        chart.draw_series(std::iter::once(Text::new(
+                            "·",
+                            (0.0, y + 0.2),
+                            font(28).color(&RGBColor(90, 90, 90)),
+                        )))?;
                     }
                 }
             }
@@ -239,7 +250,7 @@ pub fn bar_chart(
                 }
                 chart
                     .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerRight)
+                    .position(SeriesLabelPosition::UpperRight)
                     .label_font(font(13))
                     .background_style(WHITE.mix(0.9))
                     .border_style(BLACK)
@@ -282,7 +293,11 @@ pub fn bar_chart(
                         }
                     }
                     None => {
-                        chart.draw_series(std::iter::once(Text::new("·", (x, 0.0), font(18))))?;
+                        chart.draw_series(std::iter::once(Text::new(
+                            "·",
+                            (x, (high - low) * 0.03),
+                            font(28).color(&RGBColor(90, 90, 90)),
+                        )))?;
                     }
                 }
             }
@@ -416,10 +431,29 @@ pub struct HeatmapData {
     pub max_value: f64,
     /// Whether values are centred on 1 (lift): below 1 blue, above 1 red.
     pub centred_on_one: bool,
+    /// Label columns `1..n` and prefix row labels with their number: for square matrices
+    /// whose column names would not fit side by side.
+    pub number_columns: bool,
 }
 
 /// A heatmap with the value written in each cell.
 pub fn heatmap(name: &str, data: &HeatmapData, notes: &Notes) -> Result<RenderedChart> {
+    let numbered;
+    let data = if data.number_columns {
+        numbered = HeatmapData {
+            rows: data
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| format!("{} {r}", i + 1))
+                .collect(),
+            columns: (1..=data.columns.len()).map(|i| i.to_string()).collect(),
+            ..data.clone()
+        };
+        &numbered
+    } else {
+        data
+    };
     let n_rows = data.rows.len().max(1);
     let n_cols = data.columns.len().max(1);
     let size = (
@@ -445,7 +479,7 @@ pub fn heatmap(name: &str, data: &HeatmapData, notes: &Notes) -> Result<Rendered
         let mut chart = ChartBuilder::on(root)
             .caption(&data.title, font(20))
             .margin(12)
-            .x_label_area_size(110)
+            .x_label_area_size(40)
             .y_label_area_size(230)
             .build_cartesian_2d(0f64..n_cols as f64, 0f64..n_rows as f64)?;
         chart
@@ -456,7 +490,7 @@ pub fn heatmap(name: &str, data: &HeatmapData, notes: &Notes) -> Result<Rendered
             .x_label_formatter(&|v| centre_label(*v, &data.columns, false))
             .y_label_formatter(&|v| centre_label(*v, &data.rows, true))
             .label_style(font(12))
-            .x_label_style(font(12).transform(FontTransform::Rotate90))
+            .x_label_style(font(12))
             .draw()?;
         for (r, row) in data.values.iter().enumerate() {
             let y = (n_rows - 1 - r) as f64;
@@ -512,10 +546,42 @@ pub struct LineData {
     pub x_ticks: Vec<String>,
     /// Series: name and points; a `None` y breaks the line.
     pub series: Vec<(String, Vec<LinePoint>)>,
+    /// Both axes logarithmic (values must be positive; others are left out).
+    pub log_scale: bool,
 }
 
 /// A line chart.
 pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<RenderedChart> {
+    // Logarithmic axes are drawn as linear axes over log10 values, labelled with powers.
+    let logged;
+    let data = if data.log_scale {
+        let log = |v: f64| (v > 0.0).then(|| v.log10());
+        logged = LineData {
+            series: data
+                .series
+                .iter()
+                .map(|(name, points)| {
+                    let points = points
+                        .iter()
+                        .filter_map(|&(x, y)| Some((log(x)?, y.and_then(log))))
+                        .collect();
+                    (name.clone(), points)
+                })
+                .collect(),
+            ..data.clone()
+        };
+        &logged
+    } else {
+        data
+    };
+    let power = |v: f64| -> String {
+        let value = 10f64.powf(v);
+        if value >= 1.0 {
+            format!("{value:.0}")
+        } else {
+            format!("{value:.3}")
+        }
+    };
     let xs = data
         .series
         .iter()
@@ -559,6 +625,9 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
             .y_desc(&data.y_label)
             .label_style(font(12));
         let tick = |v: &f64| -> String {
+            if data.log_scale {
+                return power(*v);
+            }
             if data.x_ticks.is_empty() {
                 return format!("{v:.0}");
             }
@@ -570,6 +639,14 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
             }
         };
         mesh.x_label_formatter(&tick);
+        let y_tick = |v: &f64| {
+            if data.log_scale {
+                power(*v)
+            } else {
+                format!("{v:.2}")
+            }
+        };
+        mesh.y_label_formatter(&y_tick);
         if !data.x_ticks.is_empty() {
             mesh.x_labels(data.x_ticks.len());
         }

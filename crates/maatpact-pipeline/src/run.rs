@@ -122,6 +122,18 @@ pub const STAGES: [&str; 7] = [
 /// Runs the whole pipeline. Invalid input is refused before anything is written; any
 /// failure leaves the previous output folder as it was.
 pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
+    progress.stage(0, STAGES.len(), STAGES[0]);
+    let validated = load_valid(&settings.input, &settings.load)?;
+    run_validated(settings, validated, progress)
+}
+
+/// Runs the pipeline on cases the caller has already loaded and validated (the CLI does, to
+/// report findings exactly as `validate` does).
+pub fn run_validated(
+    settings: &RunSettings,
+    validated: Validated,
+    progress: &dyn Progress,
+) -> Result<Summary> {
     let config = &settings.load.config;
     if config.privacy.weaker_than_default() && !settings.allow_weak_disclosure {
         return Err(Error::Usage(format!(
@@ -135,8 +147,7 @@ pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
         progress.stage(index, total, STAGES[index]);
         injected_failure(STAGES[index])
     };
-    stage(0)?;
-    let validated = load_valid(&settings.input, &settings.load)?;
+    injected_failure(STAGES[0])?;
     let input_name = settings
         .input
         .file_name()
@@ -269,6 +280,13 @@ pub fn run(settings: &RunSettings, progress: &dyn Progress) -> Result<Summary> {
         files.push((format!("charts/{}.png", chart.name), chart.png.clone()));
     }
     files.push(("report.md".into(), report_md.into_bytes()));
+    let model = crate::model_io::model_of(
+        &result,
+        &validated.vocabulary,
+        &settings.cluster,
+        &config.cocktails,
+    );
+    files.push(("model.json".into(), crate::model_io::model_json(&model)?));
     files.push(("report.html".into(), report_html.into_bytes()));
     let overall = tables
         .get("savings_overall.csv")

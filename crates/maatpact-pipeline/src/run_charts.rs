@@ -115,14 +115,15 @@ pub fn build_charts(
         .iter()
         .map(|t| t.id.clone())
         .collect();
-    let prevalence_rows: Vec<Vec<Option<f64>>> = clusters
-        .rows
+    // Tags down the side, where their names have room; clusters across.
+    let prevalence_rows: Vec<Vec<Option<f64>>> = tag_ids
         .iter()
-        .map(|c| {
-            let number_text = text(clusters, c, "cluster");
-            tag_ids
+        .map(|tag| {
+            clusters
+                .rows
                 .iter()
-                .map(|tag| {
+                .map(|c| {
+                    let number_text = text(clusters, c, "cluster");
                     profiles
                         .rows
                         .iter()
@@ -142,15 +143,16 @@ pub fn build_charts(
                 "Aandeel huishoudens met elk probleem, per cocktail",
                 "Share of households with each problem, per cocktail",
             ),
-            rows: clusters
+            rows: tag_ids.clone(),
+            columns: clusters
                 .rows
                 .iter()
                 .map(|r| cluster_name(&text(clusters, r, "cluster")))
                 .collect(),
-            columns: tag_ids.clone(),
             values: prevalence_rows,
             max_value: 1.0,
             centred_on_one: false,
+            number_columns: false,
         },
         &notes,
     )?);
@@ -200,6 +202,7 @@ pub fn build_charts(
             values: lifts,
             max_value: max_lift,
             centred_on_one: true,
+            number_columns: true,
         },
         &notes,
     )?);
@@ -264,6 +267,7 @@ pub fn build_charts(
                     t("gemiddeld silhouet", "mean silhouette")
                 },
                 x_ticks: Vec::new(),
+                log_scale: false,
                 series: vec![(
                     column.to_owned(),
                     k_selection
@@ -295,6 +299,7 @@ pub fn build_charts(
                 t("6 maanden", "6 months"),
                 t("12 maanden", "12 months"),
             ],
+            log_scale: false,
             series: satisfaction
                 .rows
                 .iter()

@@ -9,10 +9,13 @@ use maatpact_pipeline::{LoadSettings, ReadOptions};
 
 use crate::args::{Cli, Command, LoadArgs};
 
+mod bench;
 mod cluster;
+mod compare;
 mod mine;
 mod pseudonymise;
 mod run;
+mod screen;
 mod synth;
 mod validate;
 
@@ -20,7 +23,10 @@ mod validate;
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Cluster(args) => cluster::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Screen(args) => screen::run(args),
         Command::Mine(args) => mine::run(args),
         Command::Run(args) => run::run(args),
         Command::Synth(args) => synth::run(args),

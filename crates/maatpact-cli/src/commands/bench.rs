@@ -1,0 +1,46 @@
+//! `maatpact bench`.
+
+use std::process::ExitCode;
+
+use maatpact_core::ClusterAlgorithm;
+use maatpact_pipeline::{BenchSettings, Error, run_bench};
+
+use crate::args::BenchArgs;
+
+pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    let algorithms = if args.algorithms.len() == 1 && args.algorithms[0] == "all" {
+        ClusterAlgorithm::ALL.to_vec()
+    } else {
+        args.algorithms
+            .iter()
+            .map(|a| a.parse::<ClusterAlgorithm>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Error::from)?
+    };
+    let settings = BenchSettings {
+        sizes: args.sizes,
+        algorithms,
+        noise_levels: args.noise,
+        repeats: args.repeats,
+        seed: args.seed,
+        n_cocktails: args.cocktails,
+        extra_tags: args.extra_tags,
+        k: args.k,
+        stability_resamples: args.stability_resamples,
+        out: args.out.clone(),
+    };
+    let quiet = args.quiet;
+    let rows = run_bench(&settings, &|what| {
+        if !quiet {
+            eprintln!("bench: {what}");
+        }
+    })?;
+    let skipped = rows.iter().filter(|r| r.status != "ok").count();
+    println!(
+        "{} runs ({} skipped) written to {}",
+        rows.len(),
+        skipped,
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
