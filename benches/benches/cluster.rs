@@ -10,7 +10,7 @@ use maatpact_core::{ClusterAlgorithm, ClusterParams, fit_clustering};
 mod planted;
 
 fn kmodes_one_million(c: &mut Criterion) {
-    let data = planted::planted_with_extra_tags(1_000_000, 42, 8);
+    let data = planted::planted(1_000_000, 42, 8);
     assert_eq!(data.matrix.n_tags(), 30);
     let params = ClusterParams {
         algorithm: ClusterAlgorithm::KModes,
@@ -24,7 +24,7 @@ fn kmodes_one_million(c: &mut Criterion) {
     group.bench_function("kmodes/k=4/n_init=10/n=1000000/tags=30", |b| {
         b.iter(|| fit_clustering(&data.matrix, &params, 4).expect("k-modes runs"))
     });
-    let data = planted::planted_with_extra_tags(100_000, 42, 8);
+    let data = planted::planted(100_000, 42, 8);
     let params = ClusterParams {
         algorithm: ClusterAlgorithm::Lca,
         n_init: 10,

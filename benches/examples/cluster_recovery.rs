@@ -1,13 +1,14 @@
 //! Recovery of planted cocktails by every clustering algorithm, against the oracle.
 //!
-//! `cargo run --release -p maatpact-benches --example cluster_recovery -- [SIZES] [SEEDS]`,
-//! e.g. `-- 1000,10000,100000 10`. For each size and seed it generates planted-cocktail data,
-//! clusters it with `k = auto` (no bootstrap: stability does not change the partition), and
+//! `cargo run --release -p maatpact-benches --example cluster_recovery -- [SIZES] [SEEDS]
+//! [ALGORITHMS] [RESAMPLES]`, e.g. `-- 1000,10000,100000 10 lca,kmeans 100`. For each size and
+//! seed it generates planted-cocktail data, clusters it with the default parameters (`k =
+//! auto`, RESAMPLES bootstrap resamples, default 100), and
 //! prints per algorithm the mean adjusted Rand index against the planted truth, the oracle's,
 //! in how many seeds the ARI reached the oracle's minus 0.02, and in how many all four
 //! reference cocktails came out as clusters with exactly their tags.
 //!
-//! The generator (`benches/cluster/planted.rs`) mirrors the `maatpact` synth preset.
+//! The data come from `maatpact_core::synthesize` (`maatpact` and `noise` presets).
 
 use std::time::Instant;
 
@@ -36,13 +37,16 @@ fn main() {
             .collect(),
         None => ClusterAlgorithm::ALL.to_vec(),
     };
+    let resamples: usize = args
+        .get(4)
+        .map_or(100, |s| s.parse().expect("resamples: a number"));
     println!(
         "algorithm,n_cases,seeds,mean_ari,mean_oracle_ari,within_0.02,all_4_recovered,mean_k,seconds_per_run"
     );
     for &n in &sizes {
         let data: Vec<(Planted, Vec<usize>, f64)> = (1..=n_seeds)
             .map(|seed| {
-                let planted = planted(n, seed);
+                let planted = planted(n, seed, 0);
                 let oracle = oracle_labels(&planted.matrix, &planted.truth);
                 let oracle_ari = adjusted_rand_index(&oracle, &planted.truth);
                 (planted, oracle, oracle_ari)
@@ -57,14 +61,14 @@ fn main() {
                 let params = ClusterParams {
                     algorithm,
                     seed: seed as u64 + 1,
-                    bootstrap_resamples: 0,
+                    bootstrap_resamples: resamples,
                     ..ClusterParams::default()
                 };
                 let result = match cluster(
                     &planted.matrix,
                     &params.check().expect("valid"),
-                    &planted.config.cocktails,
-                    &planted.config.vocabulary,
+                    &planted.cocktails,
+                    &planted.vocabulary,
                 ) {
                     Ok(result) => result,
                     Err(e) => {
@@ -78,11 +82,23 @@ fn main() {
                 oracle_sum += oracle_ari;
                 within += usize::from(ari >= oracle_ari - 0.02);
                 let all = planted
-                    .config
                     .cocktails
                     .iter()
                     .all(|r| result.profiles.iter().any(|p| p.defining_tags == r.tags));
                 recovered += usize::from(all);
+                if std::env::var_os("CLUSTER_VERBOSE").is_some() {
+                    eprintln!(
+                        "{algorithm} n={n} seed={} k={} ari={ari:.3} all={all}",
+                        seed + 1,
+                        result.clustering.k
+                    );
+                    for p in result.profiles.iter().chain(&result.dissolved) {
+                        eprintln!(
+                            "    {} {} stab={:.2?} raw={:.2?}",
+                            p.size, p.label_nl, p.stability, p.bootstrap_jaccard
+                        );
+                    }
+                }
                 k_sum += result.clustering.k;
             }
             let runs = (n_seeds as usize - failures).max(1) as f64;
@@ -114,8 +130,8 @@ fn main() {
             match cluster(
                 &data.matrix,
                 &params.check().expect("valid"),
-                &data.config.cocktails,
-                &data.config.vocabulary,
+                &data.cocktails,
+                &data.vocabulary,
             ) {
                 Ok(result) => println!(
                     "{algorithm},{seed},{},{},{:?},{},{:.3}",

@@ -25,6 +25,10 @@ pub enum Command {
     Mine(MineArgs),
     /// Cluster the cases to rediscover the giftige cocktails, and say how sure that is
     Cluster(ClusterCommandArgs),
+    /// Screen cases against a saved model: which ones fully contain a cocktail
+    Screen(ScreenArgs),
+    /// Compare the cocktails of two inputs, or of two phases of one input (--by phase)
+    Compare(CompareArgs),
     /// Run the pipeline on a case file (default: data-sample/cases.csv → notebooks-output/)
     Run(RunArgs),
     /// Benchmark clustering methods on synthetic data with a known truth, beside the oracle
@@ -137,6 +141,44 @@ pub struct ClusterCommandArgs {
     /// The folder for assignments.csv, clusters.csv and k_selection.csv
     #[arg(long, default_value = "cluster-output")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// `maatpact screen`.
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// The case file (only its tags are used)
+    pub input: PathBuf,
+    /// A model.json written by `maatpact run` or `maatpact cluster`
+    #[arg(long, value_name = "MODEL")]
+    pub model: PathBuf,
+    /// The CSV to write
+    #[arg(long, default_value = "screen.csv")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// `maatpact compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier input (or the only input, with --by phase)
+    pub base: PathBuf,
+    /// The later input
+    #[arg(required_unless_present = "by")]
+    pub new: Option<PathBuf>,
+    /// Compare the first and last values of this column inside one input
+    #[arg(long, value_name = "phase")]
+    pub by: Option<String>,
+    /// The folder for compare.csv, compare.html and the chart
+    #[arg(long, default_value = "compare-output")]
+    pub out: PathBuf,
+    /// The report language
+    #[arg(long, value_name = "nl|en", default_value = "nl")]
+    pub lang: maatpact_pipeline::report::Lang,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     #[command(flatten)]
     pub load: LoadArgs,
 }

@@ -146,3 +146,171 @@ fn bad_usage_exits_2() {
     ]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+fn write_cases(path: &Path, cases: &[maatpact_core::Case], config: &maatpact_core::Config) {
+    let bottleneck_ids: Vec<String> = config
+        .catalogue
+        .bottlenecks()
+        .iter()
+        .map(|b| b.id.clone())
+        .collect();
+    let bytes = maatpact_pipeline::cases_to_csv(
+        cases,
+        &config.vocabulary,
+        &bottleneck_ids,
+        maatpact_pipeline::CaseFileStyle::Plain,
+    )
+    .unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn phase_cases(config: &maatpact_core::Config, phase: &str, seed: u64) -> Vec<maatpact_core::Case> {
+    let synthetic = maatpact_core::synthesize(
+        &maatpact_core::SynthParams {
+            preset: maatpact_core::Preset::Maatpact,
+            n_cases: Some(800),
+            seed,
+            planted: maatpact_core::PlantedParams::default(),
+        },
+        config,
+    )
+    .unwrap();
+    synthetic
+        .cases
+        .into_iter()
+        .map(|mut case| {
+            case.case_id = format!("{phase}-{}", case.case_id);
+            case.phase = Some(phase.to_owned());
+            case
+        })
+        .collect()
+}
+
+/// Phase 2 keeps three cocktails and replaces geen_uitkering in cocktail 4 by schulden.
+#[test]
+fn compare_by_phase_confirms_three_and_nuances_one() {
+    let base_config = maatpact_core::Config::default();
+    let new_config = base_config
+        .with_overrides(
+            "[[cocktails]]\nid = \"cocktail_4\"\nlabel_nl = \"GGZ + Wonen + Schulden\"\nlabel_en = \"x\"\ntags = [\"ggz\", \"wonen\", \"schulden\"]\n",
+            "phase2.toml",
+        )
+        .unwrap();
+    let mut cases = phase_cases(&base_config, "1", 11);
+    cases.extend(phase_cases(&new_config, "2", 12));
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("phases.csv");
+    write_cases(&input, &cases, &base_config);
+    let out = dir.path().join("compare");
+    let output = maatpact(&[
+        "compare",
+        input.to_str().unwrap(),
+        "--by",
+        "phase",
+        "--algorithm",
+        "kmodes",
+        "--k",
+        "4",
+        "--stability-resamples",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let statuses: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "confirmed").count(),
+        3,
+        "{text}"
+    );
+    let nuanced: Vec<_> = rows.iter().filter(|r| &r[0] == "nuanced").collect();
+    assert_eq!(nuanced.len(), 1, "{text}");
+    assert_eq!(
+        (&nuanced[0][5], &nuanced[0][6]),
+        ("schulden", "geen_uitkering"),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(html.contains("genuanceerd") && html.contains("<svg"));
+}
+
+#[test]
+fn screen_flags_cases_that_kept_their_whole_cocktail() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cluster");
+    let output = maatpact(&[
+        "cluster",
+        "data-sample/cases.csv",
+        "--algorithm",
+        "kmodes",
+        "--k",
+        "4",
+        "--stability-resamples",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let model = out.join("model.json");
+    let screened = dir.path().join("screen.csv");
+    let output = maatpact(&[
+        "screen",
+        "data-sample/cases.csv",
+        "--model",
+        model.to_str().unwrap(),
+        "--out",
+        screened.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let config = maatpact_core::Config::default();
+    let sample = maatpact_pipeline::load(
+        &repo_root().join("data-sample/cases.csv"),
+        &maatpact_pipeline::LoadSettings::default(),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&screened).unwrap();
+    let flags: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[7].to_owned())
+        .collect();
+    let mut checked = 0;
+    for (case, flag) in sample.cases.iter().zip(&flags) {
+        let Some(cocktail) = config
+            .cocktails
+            .iter()
+            .find(|c| case.true_cluster.as_deref() == Some(c.id.as_str()))
+        else {
+            continue;
+        };
+        if cocktail.tags.iter().all(|t| case.has_tag(*t)) {
+            assert_eq!(flag, "ja", "{} kept all of {}", case.case_id, cocktail.id);
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+#[test]
+fn a_model_of_another_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    std::fs::write(&model, "{\"format_version\": 99, \"anything\": true}").unwrap();
+    let output = maatpact(&[
+        "screen",
+        "data-sample/cases.csv",
+        "--model",
+        model.to_str().unwrap(),
+        "--out",
+        dir.path().join("s.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("format version 99"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("s.csv").exists());
+}

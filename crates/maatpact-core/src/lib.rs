@@ -26,10 +26,12 @@
 
 mod case;
 mod cluster;
+mod compare;
 mod config;
 mod disclosure;
 mod error;
 mod mining;
+mod model;
 mod money;
 mod numbers;
 pub mod privacy;
@@ -47,6 +49,10 @@ pub use cluster::{
     StructureVerdict, TagStat, ValidClusterParams, adjusted_rand_index, cluster, fit_clustering,
     normalized_mutual_information, oracle_labels, silhouette,
 };
+pub use compare::{
+    CocktailComparison, CocktailSummary, MatchStatus, compare_cocktails,
+    newcombe_difference_interval, wilson_interval,
+};
 pub use config::{
     BottleneckDef, Catalogue, CocktailDef, Config, ConfigMode, DEFAULT_CONFIG_TOML, OwnerLevel,
     PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
@@ -57,6 +63,10 @@ pub use mining::{
     Cooccurrence, CooccurrenceRow, Itemset, ItemsetKind, ItemsetRow, MiningParams, MiningResult,
     Rule, RuleParams, RuleRow, Support, TagPair, ValidMiningParams, ValidRuleParams, cooccurrence,
     mine, rule_rows, rules,
+};
+pub use model::{
+    CaseScreening, CocktailMatch, MODEL_FORMAT_VERSION, Model, ModelCocktail, ModelThresholds,
+    Screener, check_model_format_version, model_format_version,
 };
 pub use money::Cents;
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};

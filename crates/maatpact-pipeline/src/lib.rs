@@ -13,9 +13,11 @@ mod atomic;
 mod bench;
 pub mod charts;
 mod cluster_tables;
+mod compare;
 pub mod document;
 mod error;
 mod load;
+mod model_io;
 mod read;
 mod read_parquet;
 mod read_xlsx;
@@ -33,8 +35,10 @@ pub use cluster_tables::{
     assignments_table, cluster_profiles_table, clusters_table, k_selection_table,
     satisfaction_table,
 };
+pub use compare::{Side, cluster_side, run_compare};
 pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
+pub use model_io::{model_json, model_of, read_model};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
 pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run, run_validated};
 pub use savings::{

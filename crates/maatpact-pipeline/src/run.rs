@@ -280,6 +280,13 @@ pub fn run_validated(
         files.push((format!("charts/{}.png", chart.name), chart.png.clone()));
     }
     files.push(("report.md".into(), report_md.into_bytes()));
+    let model = crate::model_io::model_of(
+        &result,
+        &validated.vocabulary,
+        &settings.cluster,
+        &config.cocktails,
+    );
+    files.push(("model.json".into(), crate::model_io::model_json(&model)?));
     files.push(("report.html".into(), report_html.into_bytes()));
     let overall = tables
         .get("savings_overall.csv")

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use maatpact_core::cluster;
 use maatpact_pipeline::{
-    assignments_table, clusters_table, k_selection_table, tag_matrix, write_file_atomic,
+    assignments_table, clusters_table, k_selection_table, model_json, model_of, tag_matrix,
+    write_file_atomic,
 };
 
 use crate::args::ClusterCommandArgs;
@@ -29,6 +30,13 @@ pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("failed to create `{}`", args.out.display()))?;
     let thresholds = &settings.config.privacy;
+    let model = model_of(
+        &result,
+        &validated.vocabulary,
+        &params,
+        &settings.config.cocktails,
+    );
+    write_file_atomic(&args.out.join("model.json"), &model_json(&model)?)?;
     for (name, table) in [
         (
             "assignments.csv",

@@ -11,9 +11,11 @@ use crate::args::{Cli, Command, LoadArgs};
 
 mod bench;
 mod cluster;
+mod compare;
 mod mine;
 mod pseudonymise;
 mod run;
+mod screen;
 mod synth;
 mod validate;
 
@@ -23,6 +25,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Cluster(args) => cluster::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Screen(args) => screen::run(args),
         Command::Mine(args) => mine::run(args),
         Command::Run(args) => run::run(args),
         Command::Synth(args) => synth::run(args),

@@ -19,7 +19,7 @@ use super::{ClusterParams, UnitFit, Units, add_row, derive_seed, streams};
 
 const PROBABILITY_FLOOR: f64 = 1e-6;
 /// EM stops when the log-likelihood improves by less than this, relative.
-const TOLERANCE: f64 = 1e-9;
+const TOLERANCE: f64 = 1e-6;
 
 /// A fitted latent class model.
 #[derive(Clone, Debug)]
@@ -256,8 +256,10 @@ fn em(
         for c in 0..k {
             model.shares[c] = class_weight[c] / n;
             if class_weight[c] > 0.0 {
-                for t in 0..n_tags {
-                    model.tag_probabilities[c][t] = (tag_weight[c][t] / class_weight[c])
+                for (probability, &weight) in
+                    model.tag_probabilities[c].iter_mut().zip(&tag_weight[c])
+                {
+                    *probability = (weight / class_weight[c])
                         .clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR);
                 }
             }

@@ -265,8 +265,8 @@ fn collapse(matrix: &TagMatrix, labels: &[usize]) -> (TagMatrix, Vec<usize>, Vec
     let mut index: HashMap<(&[u64], usize), usize> = HashMap::new();
     let mut keys: Vec<(&[u64], usize)> = Vec::new();
     let mut weights = Vec::new();
-    for case in 0..matrix.n_cases() {
-        let key = (matrix.row(case), labels[case]);
+    for (case, &label) in labels.iter().enumerate() {
+        let key = (matrix.row(case), label);
         let next = keys.len();
         let unit = *index.entry(key).or_insert_with(|| {
             keys.push(key);

@@ -61,7 +61,10 @@ pub struct ClusterProfile {
     /// Hennig's raw mean best-match Jaccard (as fpc's `clusterboot` reports it); `None` when
     /// not measured.
     pub bootstrap_jaccard: Option<f64>,
-    /// Whether the stability is below `stability_threshold`.
+    /// Whether the cluster cannot be trusted: its stability is below `stability_threshold`,
+    /// or the data as a whole show no structure ([`StructureVerdict::has_structure`]). On
+    /// structureless data a split can be perfectly reproducible (households with and without
+    /// one common tag), yet it is no cluster.
     pub unstable: bool,
     /// Mean silhouette of the cluster's cases.
     pub silhouette: Option<f64>,
@@ -214,9 +217,6 @@ pub(super) fn verdict(
             "no cluster is stable (chance-adjusted bootstrap Jaccard ≥ {:.2})",
             params.stability_threshold
         ));
-    }
-    if single_class_preferred == Some(true) {
-        reasons.push("a single latent class fits better (lower BIC)".to_owned());
     }
     let has_structure = reasons.is_empty();
     let summary = if has_structure {

@@ -22,7 +22,10 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use super::{ClusterParams, Clustering, Units, derive_seed, fit_units, streams, unit_labels};
+use super::{
+    ClusterParams, Clustering, UnitFit, Units, derive_seed, finish, fit_units, modes_of, streams,
+    unit_labels,
+};
 use crate::error::{Error, Result};
 use crate::tag_matrix::TagMatrix;
 
@@ -152,4 +155,79 @@ fn one_resample(
             })
         })
         .collect())
+}
+
+/// Moves the cases of clusters below the dissolve threshold (not DBSCAN's noise) to the most
+/// probable or nearest stable cluster, when at least one cluster is stable. Returns the new clustering, the
+/// stability of its clusters and the numbers of the dissolved clusters (in the old numbering).
+pub(super) fn dissolve_unstable(
+    matrix: &TagMatrix,
+    profile_of_case: &[usize],
+    units: &Units<'_>,
+    clustering: Clustering,
+    stability: Stability,
+    params: &ClusterParams,
+) -> (Clustering, Stability, Vec<usize>) {
+    let k = clustering.k;
+    let is_noise = |c: usize| clustering.noise_cluster == Some(c);
+    let stable: Vec<bool> = (0..k)
+        .map(|c| !is_noise(c) && stability.adjusted[c] >= params.stability_threshold)
+        .collect();
+    let dissolved: Vec<usize> = (0..k)
+        .filter(|&c| !is_noise(c) && stability.adjusted[c] < params.dissolve_threshold)
+        .collect();
+    if dissolved.is_empty() || !stable.contains(&true) {
+        return (clustering, stability, Vec::new());
+    }
+    let mut labels = unit_labels(&clustering, profile_of_case, units.len());
+    // Unit-level posteriors, from any case of each unit.
+    let mut case_of_unit = vec![0; units.len()];
+    for (case, &p) in profile_of_case.iter().enumerate() {
+        case_of_unit[p] = case;
+    }
+    let posteriors = clustering.probabilities.as_ref();
+    let modes = modes_of(units, &labels, k);
+    for u in 0..units.len() {
+        if !dissolved.contains(&labels[u]) {
+            continue;
+        }
+        let score = |c: usize| match posteriors {
+            Some(p) => -p[[case_of_unit[u], c]],
+            None => params.dissimilarity.between(units.rows.row(u), &modes[c]),
+        };
+        labels[u] = (0..k)
+            .filter(|&c| stable[c])
+            .min_by(|&a, &b| score(a).total_cmp(&score(b)).then(a.cmp(&b)))
+            .expect("a stable cluster exists");
+    }
+    let unit_probabilities = posteriors.map(|p| {
+        let mut out = ndarray::Array2::zeros((units.len(), k));
+        for (u, &case) in case_of_unit.iter().enumerate() {
+            out.row_mut(u).assign(&p.row(case));
+        }
+        out
+    });
+    let fit = UnitFit {
+        requested_k: k,
+        labels,
+        n_labels: k,
+        probabilities: unit_probabilities,
+        log_likelihood: None,
+        noise_label: clustering.noise_cluster,
+        dendrogram: None,
+    };
+    let after = finish(matrix, profile_of_case, units, &fit, params);
+    // Old number of each new cluster: a case that kept its cluster tells.
+    let mut old_of_new = vec![0; after.k];
+    for (case, &new) in after.labels.iter().enumerate() {
+        let old = clustering.labels[case];
+        if !dissolved.contains(&old) {
+            old_of_new[new] = old;
+        }
+    }
+    let kept = Stability {
+        raw: old_of_new.iter().map(|&o| stability.raw[o]).collect(),
+        adjusted: old_of_new.iter().map(|&o| stability.adjusted[o]).collect(),
+    };
+    (after, kept, dissolved)
 }

@@ -175,7 +175,7 @@ pub fn rules(
     for (tags, count) in &frequent {
         let size = tags.len();
         // More than 63 tags would need 2^63 frequent subsets first: not reachable.
-        if size < 2 || size > 63 || !mining.required().iter().all(|t| tags.contains(t)) {
+        if !(2..=63).contains(&size) || !mining.required().iter().all(|t| tags.contains(t)) {
             continue;
         }
         for mask in 1..(1u64 << size) - 1 {

@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::itemsets::Engine;
 use super::*;
 use crate::config::Config;
 
@@ -90,6 +91,27 @@ fn brute_force(
     expected
 }
 
+/// The itemsets found by one engine, bypassing the choice `mine` makes.
+fn find_with(
+    matrix: &TagMatrix,
+    params: &ValidMiningParams,
+    engine: Engine,
+) -> BTreeMap<Vec<TagId>, usize> {
+    let distinct = DistinctRows::of(matrix);
+    let min_count = params.min_count(matrix.n_cases()) as u64;
+    itemsets::find(
+        &distinct,
+        params.required(),
+        min_count,
+        params.max_len(),
+        params.kind(),
+        engine,
+    )
+    .into_iter()
+    .map(|(tags, count)| (tags, count as usize))
+    .collect()
+}
+
 fn as_map(result: &MiningResult) -> BTreeMap<Vec<TagId>, usize> {
     result
         .itemsets
@@ -154,9 +176,14 @@ proptest! {
         let matrix = matrix_of(used.len(), &rows);
         let params = params(Support::Count(min_count), max_len, &required, kind);
         let result = mine(&matrix, &params);
-        prop_assert_eq!(as_map(&result), brute_force(&matrix, &used, &params));
+        let expected = brute_force(&matrix, &used, &params);
+        prop_assert_eq!(as_map(&result), expected.clone());
         prop_assert_eq!(result.n_cases, rows.len());
         assert_sorted(&result);
+        // Both engines, whichever `mine` picked.
+        for engine in [Engine::Masks, Engine::Lists] {
+            prop_assert_eq!(find_with(&matrix, &params, engine), expected.clone());
+        }
     }
 
     #[test]
@@ -209,6 +236,54 @@ proptest! {
             prop_assert!(closed.itemsets.iter().any(|c| c.tags == itemset.tags));
         }
     }
+}
+
+#[test]
+fn large_databases_searched_in_parallel_agree_with_the_list_engine() {
+    // Enough distinct profiles for the mask engine to split its root across threads; the
+    // list engine, checked against brute force above, is the reference.
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+    let rows: Vec<Vec<TagId>> = (0..12_000)
+        .map(|_| (0..14).filter(|_| rng.gen_bool(0.35)).map(TagId).collect())
+        .collect();
+    let matrix = matrix_of(14, &rows);
+    assert!(DistinctRows::of(&matrix).len() >= 4096);
+    for kind in ItemsetKind::ALL {
+        let params = params(Support::Fraction(0.02), None, &[], kind);
+        let by_masks = as_map(&mine(&matrix, &params));
+        assert!(by_masks.len() > 100, "{kind:?}: {}", by_masks.len());
+        assert_eq!(
+            by_masks,
+            find_with(&matrix, &params, Engine::Lists),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn more_than_64_frequent_tags_are_mined_exactly() {
+    // 70 tags, all frequent: `mine` must leave the 64-bit masks for item lists.
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+    let rows: Vec<Vec<TagId>> = (0..40)
+        .map(|_| (0..70).filter(|_| rng.gen_bool(0.3)).map(TagId).collect())
+        .collect();
+    let matrix = matrix_of(70, &rows);
+    let params = params(Support::Count(2), Some(2), &[], ItemsetKind::All);
+    let mut expected = BTreeMap::new();
+    for a in 0..70 {
+        for b in a..70 {
+            let tags: Vec<TagId> = if a == b { ids(&[a]) } else { ids(&[a, b]) };
+            let count = rows
+                .iter()
+                .filter(|row| tags.iter().all(|t| row.contains(t)))
+                .count();
+            if count >= 2 {
+                expected.insert(tags, count);
+            }
+        }
+    }
+    assert!(expected.keys().filter(|tags| tags.len() == 1).count() > 64);
+    assert_eq!(as_map(&mine(&matrix, &params)), expected);
 }
 
 #[test]
