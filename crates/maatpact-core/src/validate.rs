@@ -629,7 +629,8 @@ impl Validator<'_> {
 
     /// The decimal style of the file, and whether it is certain: forced by `--decimal`, else
     /// what most values say, else what the delimiter says (`;` → comma, `,` → point). Without
-    /// any of these (a tab-separated or typed file of whole numbers) it is uncertain, and
+    /// any of these (a tab-separated or typed file of whole numbers), or when the values
+    /// outvote the delimiter, it is uncertain, and
     /// values such as `1.500` that read differently in the two styles are reported, not
     /// guessed. Values that contradict the chosen style are reported where they are parsed.
     fn decide_decimal(&mut self, columns: &Columns) -> (DecimalStyle, bool) {
@@ -651,9 +652,12 @@ impl Validator<'_> {
             Some(',') => Some(DecimalStyle::Point),
             _ => None,
         };
+        // When the values outvote the delimiter (one `20.00` in a `;` file) the style is not
+        // certain: `90.000` must then be reported as ambiguous, not read as 90 euros.
+        let agrees = |style: DecimalStyle| by_delimiter.is_none_or(|d| d == style);
         match (comma.cmp(&point), by_delimiter) {
-            (std::cmp::Ordering::Greater, _) => (DecimalStyle::Comma, true),
-            (std::cmp::Ordering::Less, _) => (DecimalStyle::Point, true),
+            (std::cmp::Ordering::Greater, _) => (DecimalStyle::Comma, agrees(DecimalStyle::Comma)),
+            (std::cmp::Ordering::Less, _) => (DecimalStyle::Point, agrees(DecimalStyle::Point)),
             (std::cmp::Ordering::Equal, Some(style)) => (style, true),
             (std::cmp::Ordering::Equal, None) => (DecimalStyle::Point, false),
         }
