@@ -2,6 +2,7 @@
 //! produce the same table for the same records; interpretation happens in
 //! [`maatpact_core::validate`].
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use maatpact_core::{Issue, RawRow, RawTable, Severity};
@@ -97,8 +98,9 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 const UNDEFINED_IN_WINDOWS_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
 /// Decodes a text file: UTF-16 with a BOM, UTF-8 (a BOM is dropped), or else Windows-1252,
-/// which is what Excel writes as "CSV" on Dutch Windows machines.
-fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String> {
+/// which is what Excel writes as "CSV" on Dutch Windows machines. UTF-8 is borrowed, not
+/// copied: a large file is then held in memory once.
+fn decode<'b>(source: &str, bytes: &'b [u8], notices: &mut Vec<Issue>) -> Result<Cow<'b, str>> {
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
         && encoding != encoding_rs::UTF_8
     {
@@ -107,7 +109,7 @@ fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String
             let message = format!("not valid {}", encoding.name());
             return Err(fatal(source, None, None, message));
         }
-        return Ok(text.into_owned());
+        return Ok(Cow::Owned(text.into_owned()));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(offset) = body.iter().position(|&b| b == 0) {
@@ -120,7 +122,7 @@ fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String
         ));
     }
     match std::str::from_utf8(body) {
-        Ok(text) => Ok(text.to_owned()),
+        Ok(text) => Ok(Cow::Borrowed(text)),
         Err(err) => {
             if let Some(offset) = body
                 .iter()
@@ -148,7 +150,7 @@ fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String
                 message: "the file is not UTF-8; it was read as Windows-1252".into(),
                 value: None,
             });
-            Ok(text.into_owned())
+            Ok(text)
         }
     }
 }
@@ -202,6 +204,81 @@ fn unclosed_quote(text: &str) -> Option<usize> {
     in_quotes.then_some(opened_at)
 }
 
+/// A cell longer than [`MAX_CELL_BYTES`], as [`oversized_cell`] finds it.
+#[derive(Debug, PartialEq, Eq)]
+struct OversizedCell {
+    /// The byte offset where its record starts: everything before it is parsed as usual.
+    record_start: usize,
+    /// The line where its record starts, as the CSV parser numbers rows.
+    line: usize,
+    /// Its 0-based column.
+    column: usize,
+    /// Its length once unquoted.
+    bytes: usize,
+}
+
+/// The first cell longer than [`MAX_CELL_BYTES`], found by splitting the text the way the
+/// CSV parser does (quotes open a cell only at its start, `""` is one quote) but without
+/// copying any cell: the parser would first build the whole record in memory, and a cell of
+/// 100 MB would cost several times that.
+fn oversized_cell(text: &str, delimiter: u8) -> Option<OversizedCell> {
+    let bytes = text.as_bytes();
+    let (mut line, mut record_line, mut record_start) = (1, 1, 0);
+    let (mut column, mut cell_bytes) = (0, 0usize);
+    let (mut at_cell_start, mut in_quotes) = (true, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        i += 1;
+        if in_quotes {
+            match byte {
+                b'"' if bytes.get(i) == Some(&b'"') => {
+                    i += 1;
+                    cell_bytes += 1;
+                }
+                b'"' => in_quotes = false,
+                b'\n' => {
+                    line += 1;
+                    cell_bytes += 1;
+                }
+                _ => cell_bytes += 1,
+            }
+            continue;
+        }
+        let ends_record = matches!(byte, b'\n' | b'\r');
+        if ends_record || byte == delimiter {
+            if cell_bytes > MAX_CELL_BYTES {
+                return Some(OversizedCell {
+                    record_start,
+                    line: record_line,
+                    column,
+                    bytes: cell_bytes,
+                });
+            }
+            cell_bytes = 0;
+            at_cell_start = true;
+            column += 1;
+            if ends_record {
+                line += usize::from(byte == b'\n');
+                (record_line, record_start, column) = (line, i, 0);
+            }
+            continue;
+        }
+        if byte == b'"' && at_cell_start {
+            in_quotes = true;
+        } else {
+            cell_bytes += 1;
+        }
+        at_cell_start = false;
+    }
+    (cell_bytes > MAX_CELL_BYTES).then_some(OversizedCell {
+        record_start,
+        line: record_line,
+        column,
+        bytes: cell_bytes,
+    })
+}
+
 /// Reads delimited text (CSV, TSV, semicolon-separated) from bytes.
 pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
     let mut notices = Vec::new();
@@ -215,11 +292,14 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
         ));
     }
     let delimiter = sniff_delimiter(&text);
+    // Records before an oversized cell are still read, for the header that names its column.
+    let oversized = oversized_cell(&text, delimiter as u8);
+    let readable = &text[..oversized.as_ref().map_or(text.len(), |o| o.record_start)];
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter as u8)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(readable.as_bytes());
     let mut table = RawTable {
         source: source.to_owned(),
         delimiter: Some(delimiter),
@@ -250,24 +330,7 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
         }
         for (index, cell) in record.iter().enumerate() {
             if cell.len() > MAX_CELL_BYTES {
-                problems.push(Issue {
-                    severity: Severity::Error,
-                    code: "cell_too_large",
-                    file: source.to_owned(),
-                    row: Some(row),
-                    column: Some(
-                        table
-                            .headers
-                            .get(index)
-                            .cloned()
-                            .unwrap_or_else(|| format!("column {}", index + 1)),
-                    ),
-                    message: format!(
-                        "cell of {} bytes; at most {MAX_CELL_BYTES} bytes are read",
-                        cell.len()
-                    ),
-                    value: None,
-                });
+                problems.push(cell_too_large(source, &table, row, index, cell.len()));
             }
         }
         if !problems.is_empty() {
@@ -287,10 +350,37 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
             });
         }
     }
+    if let Some(cell) = oversized {
+        problems.push(cell_too_large(
+            source,
+            &table,
+            cell.line,
+            cell.column,
+            cell.bytes,
+        ));
+    }
     if !problems.is_empty() {
         return Err(crate::Error::Invalid { issues: problems });
     }
     Ok(table)
+}
+
+fn cell_too_large(source: &str, table: &RawTable, row: usize, index: usize, bytes: usize) -> Issue {
+    Issue {
+        severity: Severity::Error,
+        code: "cell_too_large",
+        file: source.to_owned(),
+        row: Some(row),
+        column: Some(
+            table
+                .headers
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", index + 1)),
+        ),
+        message: format!("cell of {bytes} bytes; at most {MAX_CELL_BYTES} bytes are read"),
+        value: None,
+    }
 }
 
 #[cfg(test)]
@@ -304,6 +394,33 @@ mod tests {
         assert_eq!(sniff_delimiter("a,b,c\n"), ',');
         assert_eq!(sniff_delimiter("\"a;b\",c\n"), ',');
         assert_eq!(sniff_delimiter("single\n"), ',');
+    }
+
+    #[test]
+    fn finds_oversized_cells_without_parsing_them() {
+        let big = "x".repeat(MAX_CELL_BYTES + 1);
+        let text = format!("a,b\n1,2\r\n3,{big}\n4,5\n");
+        let found = oversized_cell(&text, b',').unwrap();
+        assert_eq!(
+            found,
+            OversizedCell {
+                record_start: text.find("3,").unwrap(),
+                line: 3,
+                column: 1,
+                bytes: MAX_CELL_BYTES + 1
+            }
+        );
+        // Quotes and their doubling are not counted; newlines inside quotes are.
+        let quoted = format!("a\n\"{}\"\"\n\"\n", "x".repeat(MAX_CELL_BYTES - 2));
+        assert_eq!(oversized_cell(&quoted, b','), None);
+        let quoted = format!("a\n\"{}\"\"\n\"\n", "x".repeat(MAX_CELL_BYTES - 1));
+        assert_eq!(
+            oversized_cell(&quoted, b',').map(|o| (o.line, o.bytes)),
+            Some((2, MAX_CELL_BYTES + 1))
+        );
+        // A quote inside a cell is text, not the start of a quoted cell.
+        let text = format!("a,b\n5\" screen,{}\n", "x".repeat(MAX_CELL_BYTES));
+        assert_eq!(oversized_cell(&text, b','), None);
     }
 
     #[test]
