@@ -94,6 +94,51 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
         + 1
 }
 
+/// The column of a byte offset, for errors found before the text is split into cells: the
+/// header's name for it, or `column N`. Cells are counted from the start of the offset's
+/// line, with delimiters inside quotes skipped.
+fn column_at(bytes: &[u8], offset: usize) -> String {
+    let header_end = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .scan(0, |end, line| {
+            *end += line.len();
+            Some((*end, line))
+        })
+        .find(|(_, line)| !line.trim_ascii().is_empty())
+        .map_or(0, |(end, _)| end);
+    let header = String::from_utf8_lossy(&bytes[..header_end]);
+    let delimiter = sniff_delimiter(&header) as u8;
+    let offset = offset.min(bytes.len());
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let mut index = 0;
+    let mut in_quotes = false;
+    for &byte in &bytes[line_start..offset] {
+        if byte == b'"' {
+            in_quotes = !in_quotes;
+        } else if byte == delimiter && !in_quotes {
+            index += 1;
+        }
+    }
+    let names = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(header.trim_start().as_bytes())
+        .records()
+        .next()
+        .and_then(|r| r.ok());
+    names
+        .as_ref()
+        .filter(|_| line_start >= header_end)
+        .and_then(|names| names.get(index))
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| format!("column {}", index + 1))
+}
+
 /// Bytes that Windows-1252 leaves undefined: a file with them is not Windows-1252 either.
 const UNDEFINED_IN_WINDOWS_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
@@ -116,7 +161,7 @@ fn decode<'b>(source: &str, bytes: &'b [u8], notices: &mut Vec<Issue>) -> Result
         return Err(fatal(
             source,
             Some(line_of(body, offset)),
-            None,
+            Some(column_at(body, offset)),
             "the file holds a NUL byte: it is binary, not a CSV text file (export it again as CSV)"
                 .into(),
         ));
@@ -131,7 +176,7 @@ fn decode<'b>(source: &str, bytes: &'b [u8], notices: &mut Vec<Issue>) -> Result
                 return Err(fatal(
                     source,
                     Some(line_of(body, err.valid_up_to())),
-                    None,
+                    Some(column_at(body, err.valid_up_to())),
                     format!(
                         "the file is neither UTF-8 nor Windows-1252 (invalid UTF-8 at byte {}, byte 0x{:02X} at byte {} is undefined in Windows-1252); save it as CSV UTF-8",
                         err.valid_up_to() + 1,
@@ -176,18 +221,18 @@ fn sniff_delimiter(text: &str) -> char {
         .unwrap_or(',')
 }
 
-/// The line of a quote that is never closed, if any.
-fn unclosed_quote(text: &str) -> Option<usize> {
+/// The line and byte offset of a quote that is never closed, if any.
+fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
     let mut in_quotes = false;
-    let mut opened_at = 0;
+    let mut opened_at = (0, 0);
     let mut line = 1;
     let mut previous = '\n';
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
         match c {
             '\n' => line += 1,
             '"' if in_quotes => {
-                if chars.peek() == Some(&'"') {
+                if chars.peek().map(|&(_, next)| next) == Some('"') {
                     chars.next();
                 } else {
                     in_quotes = false;
@@ -195,7 +240,7 @@ fn unclosed_quote(text: &str) -> Option<usize> {
             }
             '"' if matches!(previous, '\n' | ',' | ';' | '\t' | '|') => {
                 in_quotes = true;
-                opened_at = line;
+                opened_at = (line, offset);
             }
             _ => {}
         }
@@ -283,11 +328,11 @@ fn oversized_cell(text: &str, delimiter: u8) -> Option<OversizedCell> {
 pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
     let mut notices = Vec::new();
     let text = decode(source, bytes, &mut notices)?;
-    if let Some(line) = unclosed_quote(&text) {
+    if let Some((line, offset)) = unclosed_quote(&text) {
         return Err(fatal(
             source,
             Some(line),
-            None,
+            Some(column_at(text.as_bytes(), offset)),
             "a quote opened here is never closed".into(),
         ));
     }
@@ -424,8 +469,18 @@ mod tests {
     }
 
     #[test]
+    fn names_the_column_of_a_byte_offset() {
+        let text = b"\ncase_id;\"problems\";note\nA1;\"a;b\";x\0y\n";
+        let nul = text.iter().position(|&b| b == 0).unwrap();
+        assert_eq!(column_at(text, nul), "note");
+        assert_eq!(column_at(text, 3), "column 1");
+        assert_eq!(column_at(b"a,b\n1,2,3,4\n", 11), "column 4");
+        assert_eq!(column_at(b"", 0), "column 1");
+    }
+
+    #[test]
     fn finds_unclosed_quotes() {
-        assert_eq!(unclosed_quote("a,b\n\"x,y\n1,2\n"), Some(2));
+        assert_eq!(unclosed_quote("a,b\n\"x,y\n1,2\n"), Some((2, 4)));
         assert_eq!(unclosed_quote("a,b\n\"x \"\"q\"\" y\",2\n"), None);
         assert_eq!(unclosed_quote("a,b\n5\" screen,2\n"), None);
     }
