@@ -10,16 +10,32 @@ use maatpact_core::Config;
 fn check(config: &Config) {
     // Every tag and bottleneck resolves to itself by its own id.
     for (index, tag) in config.vocabulary.tags().iter().enumerate() {
-        let resolved = config.vocabulary.resolve(&tag.id).expect("a tag resolves by its id");
+        let resolved = config
+            .vocabulary
+            .resolve(&tag.id)
+            .expect("a tag resolves by its id");
         assert_eq!(resolved.index(), index, "{}", tag.id);
     }
     for bottleneck in config.catalogue.bottlenecks() {
-        assert!(config.catalogue.resolve(&bottleneck.id).is_ok(), "{}", bottleneck.id);
+        assert!(
+            config.catalogue.resolve(&bottleneck.id).is_ok(),
+            "{}",
+            bottleneck.id
+        );
     }
     for cocktail in &config.cocktails {
         assert!(!cocktail.tags.is_empty());
-        assert!(cocktail.tags.windows(2).all(|w| w[0] < w[1]), "{}", cocktail.id);
-        assert!(cocktail.tags.iter().all(|t| t.index() < config.vocabulary.len()));
+        assert!(
+            cocktail.tags.windows(2).all(|w| w[0] < w[1]),
+            "{}",
+            cocktail.id
+        );
+        assert!(
+            cocktail
+                .tags
+                .iter()
+                .all(|t| t.index() < config.vocabulary.len())
+        );
     }
     assert!(config.privacy.min_cell_size >= 1);
 }

@@ -15,8 +15,16 @@ fuzz_target!(|data: &[u8]| {
         Ok(table) => {
             assert!(table.headers.len() <= maatpact_pipeline::MAX_COLUMNS);
             for row in &table.rows {
-                assert!(row.row > table.header_row, "row {} above the header", row.row);
-                assert!(row.cells.iter().all(|c| c.len() <= maatpact_pipeline::MAX_CELL_BYTES));
+                assert!(
+                    row.row > table.header_row,
+                    "row {} above the header",
+                    row.row
+                );
+                assert!(
+                    row.cells
+                        .iter()
+                        .all(|c| c.len() <= maatpact_pipeline::MAX_CELL_BYTES)
+                );
             }
             let validated = validate(&table, config, &LoadOptions::default());
             assert!(validated.cases.len() <= table.rows.len());

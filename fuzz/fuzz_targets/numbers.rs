@@ -4,7 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use maatpact_core::{Cents, DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
+use maatpact_core::{
+    Cents, DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence,
+};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(raw) = std::str::from_utf8(data) else {
@@ -14,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
     let point = parse_hundredths(raw, DecimalStyle::Point);
     for (style, parsed) in [(DecimalStyle::Comma, &comma), (DecimalStyle::Point, &point)] {
         // Surrounding whitespace never changes a reading.
-        assert_eq!(&parse_hundredths(&format!(" {raw}\t"), style), parsed, "{raw:?}");
+        assert_eq!(
+            &parse_hundredths(&format!(" {raw}\t"), style),
+            parsed,
+            "{raw:?}"
+        );
         let Ok(value) = *parsed else {
             continue;
         };
@@ -23,12 +29,24 @@ fuzz_target!(|data: &[u8]| {
         // What `Cents` prints reads back as the same value, in point style and (with the
         // separator swapped) in comma style.
         let printed = Cents(value).to_string();
-        assert_eq!(parse_hundredths(&printed, DecimalStyle::Point), Ok(value), "{raw:?} -> {printed}");
+        assert_eq!(
+            parse_hundredths(&printed, DecimalStyle::Point),
+            Ok(value),
+            "{raw:?} -> {printed}"
+        );
         let dutch = printed.replace('.', ",");
-        assert_eq!(parse_hundredths(&dutch, DecimalStyle::Comma), Ok(value), "{raw:?} -> {dutch}");
+        assert_eq!(
+            parse_hundredths(&dutch, DecimalStyle::Comma),
+            Ok(value),
+            "{raw:?} -> {dutch}"
+        );
         // An unsigned value with a minus in front is its negation.
         if !raw.contains(['-', '−']) {
-            assert_eq!(parse_hundredths(&format!("-{raw}"), style), Ok(-value), "-{raw:?}");
+            assert_eq!(
+                parse_hundredths(&format!("-{raw}"), style),
+                Ok(-value),
+                "-{raw:?}"
+            );
         }
     }
     let expected = match (&comma, &point) {

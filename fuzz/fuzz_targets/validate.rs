@@ -66,14 +66,17 @@ fuzz_target!(|data: &[u8]| {
     let last_row = table.rows.last().map_or(table.header_row, |r| r.row);
     for decimal in [None, Some(DecimalStyle::Comma), Some(DecimalStyle::Point)] {
         for unknown_tags in [UnknownTags::Error, UnknownTags::Keep] {
-            let options = LoadOptions { decimal, unknown_tags };
+            let options = LoadOptions {
+                decimal,
+                unknown_tags,
+            };
             let validated = validate(&table, config, &options);
-            maatpact_fuzz_checks(&table, &validated, last_row);
+            check_invariants(&table, &validated, last_row);
         }
     }
 });
 
-fn maatpact_fuzz_checks(table: &RawTable, validated: &maatpact_core::Validated, last_row: usize) {
+fn check_invariants(table: &RawTable, validated: &maatpact_core::Validated, last_row: usize) {
     assert!(validated.cases.len() <= table.rows.len());
     if !validated.has_errors() {
         // Rows with an error yield no case; every other row yields exactly one.
@@ -87,20 +90,36 @@ fn maatpact_fuzz_checks(table: &RawTable, validated: &maatpact_core::Validated, 
     }
     let mut ids: Vec<&str> = validated.cases.iter().map(|c| c.case_id.as_str()).collect();
     ids.sort_unstable();
-    assert!(ids.windows(2).all(|w| w[0] != w[1]), "duplicate case ids accepted");
+    assert!(
+        ids.windows(2).all(|w| w[0] != w[1]),
+        "duplicate case ids accepted"
+    );
     for case in &validated.cases {
         assert!(!case.case_id.is_empty());
         assert!(case.tags.windows(2).all(|w| w[0] < w[1]));
-        assert!(case.tags.iter().all(|t| t.index() < validated.vocabulary.len()));
-        for score in [case.satisfaction.start, case.satisfaction.month_6, case.satisfaction.month_12]
-            .into_iter()
-            .flatten()
+        assert!(
+            case.tags
+                .iter()
+                .all(|t| t.index() < validated.vocabulary.len())
+        );
+        for score in [
+            case.satisfaction.start,
+            case.satisfaction.month_6,
+            case.satisfaction.month_12,
+        ]
+        .into_iter()
+        .flatten()
         {
             assert!((1.0..=10.0).contains(&score), "{score}");
         }
-        for cost in [case.costs.current, case.costs.threatened, case.costs.tailored, case.breakthrough_spend]
-            .into_iter()
-            .flatten()
+        for cost in [
+            case.costs.current,
+            case.costs.threatened,
+            case.costs.tailored,
+            case.breakthrough_spend,
+        ]
+        .into_iter()
+        .flatten()
         {
             assert!(cost.0 >= 0, "{cost}");
         }
