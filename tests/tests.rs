@@ -1,4 +1,5 @@
 //! maatpact's integration tests: one binary, one module per stage.
 
+mod hardening;
 mod loading;
 mod savings;

@@ -129,17 +129,24 @@ pub fn style_evidence(raw: &str) -> StyleEvidence {
 fn strip_decorations(raw: &str) -> Option<(bool, &str)> {
     let mut s = raw.trim();
     let mut negative = false;
+    let mut currency_seen = false;
+    // A sign and a currency in either order (`- € 5`, `€ -5`), but each only once: `--5`
+    // and `€€5` are typing errors, not numbers.
     for _ in 0..2 {
-        if let Some(rest) = s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
-            negative = !negative;
+        if !negative && let Some(rest) = s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
+            negative = true;
             s = rest.trim_start();
         }
         for currency in ["€", "EUR", "eur", "Eur"] {
+            if currency_seen {
+                break;
+            }
             if let Some(rest) = s.strip_prefix(currency) {
                 s = rest.trim_start();
-            }
-            if let Some(rest) = s.strip_suffix(currency) {
+                currency_seen = true;
+            } else if let Some(rest) = s.strip_suffix(currency) {
                 s = rest.trim_end();
+                currency_seen = true;
             }
         }
     }
@@ -195,6 +202,8 @@ mod tests {
             ("1354.33", Point, 135_433),
             ("EUR 90000", Point, 9_000_000),
             ("90000 EUR", Point, 9_000_000),
+            ("€ -5", Point, -500),
+            ("-5 €", Comma, -500),
         ] {
             assert_eq!(
                 parse_hundredths(raw, style),
@@ -218,6 +227,13 @@ mod tests {
             ("99999999999999999999", Point, NumberError::TooLarge),
             ("--", Point, NumberError::Invalid),
             ("1e5", Point, NumberError::Invalid),
+            ("--5", Comma, NumberError::Invalid),
+            ("- -5", Point, NumberError::Invalid),
+            ("-€-5", Point, NumberError::Invalid),
+            ("€€5", Comma, NumberError::Invalid),
+            ("€ 5 EUR", Point, NumberError::Invalid),
+            ("5-", Comma, NumberError::Invalid),
+            (",-", Comma, NumberError::Invalid),
         ] {
             assert_eq!(parse_hundredths(raw, style), Err(error), "{raw} as {style}");
         }

@@ -297,9 +297,11 @@ pub fn validate(table: &RawTable, config: &Config, options: &LoadOptions) -> Val
         options,
         vocabulary: config.vocabulary.clone(),
         issues: Vec::new(),
+        n_errors: 0,
         tag_cache: HashMap::new(),
     };
     v.issues.extend(table.notices.iter().cloned());
+    v.n_errors = v.errors_in_issues();
     let (cases, decimal) = v.run();
     Validated {
         cases,
@@ -329,6 +331,9 @@ struct Validator<'a> {
     options: &'a LoadOptions,
     vocabulary: Vocabulary,
     issues: Vec<Issue>,
+    /// The errors among `issues`, counted as they are pushed: counting them per row made a
+    /// file with an error in every row quadratic (50,000 such rows took minutes).
+    n_errors: usize,
     /// Resolved tag names, so a million rows of the same few names resolve each name once.
     tag_cache: HashMap<String, Result<TagId, Option<String>>>,
 }
@@ -352,6 +357,7 @@ impl Validator<'_> {
         message: String,
         value: Option<String>,
     ) {
+        self.n_errors += usize::from(severity == Severity::Error);
         self.issues.push(Issue {
             severity,
             code,
@@ -469,6 +475,10 @@ impl Validator<'_> {
     }
 
     fn error_count(&self) -> usize {
+        self.n_errors
+    }
+
+    fn errors_in_issues(&self) -> usize {
         self.issues
             .iter()
             .filter(|i| i.severity == Severity::Error)
@@ -629,7 +639,8 @@ impl Validator<'_> {
 
     /// The decimal style of the file, and whether it is certain: forced by `--decimal`, else
     /// what most values say, else what the delimiter says (`;` → comma, `,` → point). Without
-    /// any of these (a tab-separated or typed file of whole numbers) it is uncertain, and
+    /// any of these (a tab-separated or typed file of whole numbers), or when the values
+    /// outvote the delimiter, it is uncertain, and
     /// values such as `1.500` that read differently in the two styles are reported, not
     /// guessed. Values that contradict the chosen style are reported where they are parsed.
     fn decide_decimal(&mut self, columns: &Columns) -> (DecimalStyle, bool) {
@@ -651,9 +662,12 @@ impl Validator<'_> {
             Some(',') => Some(DecimalStyle::Point),
             _ => None,
         };
+        // When the values outvote the delimiter (one `20.00` in a `;` file) the style is not
+        // certain: `90.000` must then be reported as ambiguous, not read as 90 euros.
+        let agrees = |style: DecimalStyle| by_delimiter.is_none_or(|d| d == style);
         match (comma.cmp(&point), by_delimiter) {
-            (std::cmp::Ordering::Greater, _) => (DecimalStyle::Comma, true),
-            (std::cmp::Ordering::Less, _) => (DecimalStyle::Point, true),
+            (std::cmp::Ordering::Greater, _) => (DecimalStyle::Comma, agrees(DecimalStyle::Comma)),
+            (std::cmp::Ordering::Less, _) => (DecimalStyle::Point, agrees(DecimalStyle::Point)),
             (std::cmp::Ordering::Equal, Some(style)) => (style, true),
             (std::cmp::Ordering::Equal, None) => (DecimalStyle::Point, false),
         }

@@ -2,6 +2,7 @@
 //! produce the same table for the same records; interpretation happens in
 //! [`maatpact_core::validate`].
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use maatpact_core::{Issue, RawRow, RawTable, Severity};
@@ -93,12 +94,58 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
         + 1
 }
 
+/// The column of a byte offset, for errors found before the text is split into cells: the
+/// header's name for it, or `column N`. Cells are counted from the start of the offset's
+/// line, with delimiters inside quotes skipped.
+fn column_at(bytes: &[u8], offset: usize) -> String {
+    let header_end = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .scan(0, |end, line| {
+            *end += line.len();
+            Some((*end, line))
+        })
+        .find(|(_, line)| !line.trim_ascii().is_empty())
+        .map_or(0, |(end, _)| end);
+    let header = String::from_utf8_lossy(&bytes[..header_end]);
+    let delimiter = sniff_delimiter(&header) as u8;
+    let offset = offset.min(bytes.len());
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let mut index = 0;
+    let mut in_quotes = false;
+    for &byte in &bytes[line_start..offset] {
+        if byte == b'"' {
+            in_quotes = !in_quotes;
+        } else if byte == delimiter && !in_quotes {
+            index += 1;
+        }
+    }
+    let names = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(header.trim_start().as_bytes())
+        .records()
+        .next()
+        .and_then(|r| r.ok());
+    names
+        .as_ref()
+        .filter(|_| line_start >= header_end)
+        .and_then(|names| names.get(index))
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| format!("column {}", index + 1))
+}
+
 /// Bytes that Windows-1252 leaves undefined: a file with them is not Windows-1252 either.
 const UNDEFINED_IN_WINDOWS_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
 /// Decodes a text file: UTF-16 with a BOM, UTF-8 (a BOM is dropped), or else Windows-1252,
-/// which is what Excel writes as "CSV" on Dutch Windows machines.
-fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String> {
+/// which is what Excel writes as "CSV" on Dutch Windows machines. UTF-8 is borrowed, not
+/// copied: a large file is then held in memory once.
+fn decode<'b>(source: &str, bytes: &'b [u8], notices: &mut Vec<Issue>) -> Result<Cow<'b, str>> {
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
         && encoding != encoding_rs::UTF_8
     {
@@ -107,20 +154,20 @@ fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String
             let message = format!("not valid {}", encoding.name());
             return Err(fatal(source, None, None, message));
         }
-        return Ok(text.into_owned());
+        return Ok(Cow::Owned(text.into_owned()));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(offset) = body.iter().position(|&b| b == 0) {
         return Err(fatal(
             source,
             Some(line_of(body, offset)),
-            None,
+            Some(column_at(body, offset)),
             "the file holds a NUL byte: it is binary, not a CSV text file (export it again as CSV)"
                 .into(),
         ));
     }
     match std::str::from_utf8(body) {
-        Ok(text) => Ok(text.to_owned()),
+        Ok(text) => Ok(Cow::Borrowed(text)),
         Err(err) => {
             if let Some(offset) = body
                 .iter()
@@ -129,7 +176,7 @@ fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String
                 return Err(fatal(
                     source,
                     Some(line_of(body, err.valid_up_to())),
-                    None,
+                    Some(column_at(body, err.valid_up_to())),
                     format!(
                         "the file is neither UTF-8 nor Windows-1252 (invalid UTF-8 at byte {}, byte 0x{:02X} at byte {} is undefined in Windows-1252); save it as CSV UTF-8",
                         err.valid_up_to() + 1,
@@ -148,7 +195,7 @@ fn decode(source: &str, bytes: &[u8], notices: &mut Vec<Issue>) -> Result<String
                 message: "the file is not UTF-8; it was read as Windows-1252".into(),
                 value: None,
             });
-            Ok(text.into_owned())
+            Ok(text)
         }
     }
 }
@@ -174,18 +221,18 @@ fn sniff_delimiter(text: &str) -> char {
         .unwrap_or(',')
 }
 
-/// The line of a quote that is never closed, if any.
-fn unclosed_quote(text: &str) -> Option<usize> {
+/// The line and byte offset of a quote that is never closed, if any.
+fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
     let mut in_quotes = false;
-    let mut opened_at = 0;
+    let mut opened_at = (0, 0);
     let mut line = 1;
     let mut previous = '\n';
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
         match c {
             '\n' => line += 1,
             '"' if in_quotes => {
-                if chars.peek() == Some(&'"') {
+                if chars.peek().map(|&(_, next)| next) == Some('"') {
                     chars.next();
                 } else {
                     in_quotes = false;
@@ -193,7 +240,7 @@ fn unclosed_quote(text: &str) -> Option<usize> {
             }
             '"' if matches!(previous, '\n' | ',' | ';' | '\t' | '|') => {
                 in_quotes = true;
-                opened_at = line;
+                opened_at = (line, offset);
             }
             _ => {}
         }
@@ -202,24 +249,102 @@ fn unclosed_quote(text: &str) -> Option<usize> {
     in_quotes.then_some(opened_at)
 }
 
+/// A cell longer than [`MAX_CELL_BYTES`], as [`oversized_cell`] finds it.
+#[derive(Debug, PartialEq, Eq)]
+struct OversizedCell {
+    /// The byte offset where its record starts: everything before it is parsed as usual.
+    record_start: usize,
+    /// The line where its record starts, as the CSV parser numbers rows.
+    line: usize,
+    /// Its 0-based column.
+    column: usize,
+    /// Its length once unquoted.
+    bytes: usize,
+}
+
+/// The first cell longer than [`MAX_CELL_BYTES`], found by splitting the text the way the
+/// CSV parser does (quotes open a cell only at its start, `""` is one quote) but without
+/// copying any cell: the parser would first build the whole record in memory, and a cell of
+/// 100 MB would cost several times that.
+fn oversized_cell(text: &str, delimiter: u8) -> Option<OversizedCell> {
+    let bytes = text.as_bytes();
+    let (mut line, mut record_line, mut record_start) = (1, 1, 0);
+    let (mut column, mut cell_bytes) = (0, 0usize);
+    let (mut at_cell_start, mut in_quotes) = (true, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        i += 1;
+        if in_quotes {
+            match byte {
+                b'"' if bytes.get(i) == Some(&b'"') => {
+                    i += 1;
+                    cell_bytes += 1;
+                }
+                b'"' => in_quotes = false,
+                b'\n' => {
+                    line += 1;
+                    cell_bytes += 1;
+                }
+                _ => cell_bytes += 1,
+            }
+            continue;
+        }
+        let ends_record = matches!(byte, b'\n' | b'\r');
+        if ends_record || byte == delimiter {
+            if cell_bytes > MAX_CELL_BYTES {
+                return Some(OversizedCell {
+                    record_start,
+                    line: record_line,
+                    column,
+                    bytes: cell_bytes,
+                });
+            }
+            cell_bytes = 0;
+            at_cell_start = true;
+            column += 1;
+            if ends_record {
+                line += usize::from(byte == b'\n');
+                (record_line, record_start, column) = (line, i, 0);
+            }
+            continue;
+        }
+        if byte == b'"' && at_cell_start {
+            in_quotes = true;
+        } else {
+            cell_bytes += 1;
+        }
+        at_cell_start = false;
+    }
+    (cell_bytes > MAX_CELL_BYTES).then_some(OversizedCell {
+        record_start,
+        line: record_line,
+        column,
+        bytes: cell_bytes,
+    })
+}
+
 /// Reads delimited text (CSV, TSV, semicolon-separated) from bytes.
 pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
     let mut notices = Vec::new();
     let text = decode(source, bytes, &mut notices)?;
-    if let Some(line) = unclosed_quote(&text) {
+    if let Some((line, offset)) = unclosed_quote(&text) {
         return Err(fatal(
             source,
             Some(line),
-            None,
+            Some(column_at(text.as_bytes(), offset)),
             "a quote opened here is never closed".into(),
         ));
     }
     let delimiter = sniff_delimiter(&text);
+    // Records before an oversized cell are still read, for the header that names its column.
+    let oversized = oversized_cell(&text, delimiter as u8);
+    let readable = &text[..oversized.as_ref().map_or(text.len(), |o| o.record_start)];
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter as u8)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(readable.as_bytes());
     let mut table = RawTable {
         source: source.to_owned(),
         delimiter: Some(delimiter),
@@ -250,24 +375,7 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
         }
         for (index, cell) in record.iter().enumerate() {
             if cell.len() > MAX_CELL_BYTES {
-                problems.push(Issue {
-                    severity: Severity::Error,
-                    code: "cell_too_large",
-                    file: source.to_owned(),
-                    row: Some(row),
-                    column: Some(
-                        table
-                            .headers
-                            .get(index)
-                            .cloned()
-                            .unwrap_or_else(|| format!("column {}", index + 1)),
-                    ),
-                    message: format!(
-                        "cell of {} bytes; at most {MAX_CELL_BYTES} bytes are read",
-                        cell.len()
-                    ),
-                    value: None,
-                });
+                problems.push(cell_too_large(source, &table, row, index, cell.len()));
             }
         }
         if !problems.is_empty() {
@@ -287,10 +395,37 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
             });
         }
     }
+    if let Some(cell) = oversized {
+        problems.push(cell_too_large(
+            source,
+            &table,
+            cell.line,
+            cell.column,
+            cell.bytes,
+        ));
+    }
     if !problems.is_empty() {
         return Err(crate::Error::Invalid { issues: problems });
     }
     Ok(table)
+}
+
+fn cell_too_large(source: &str, table: &RawTable, row: usize, index: usize, bytes: usize) -> Issue {
+    Issue {
+        severity: Severity::Error,
+        code: "cell_too_large",
+        file: source.to_owned(),
+        row: Some(row),
+        column: Some(
+            table
+                .headers
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", index + 1)),
+        ),
+        message: format!("cell of {bytes} bytes; at most {MAX_CELL_BYTES} bytes are read"),
+        value: None,
+    }
 }
 
 #[cfg(test)]
@@ -307,8 +442,45 @@ mod tests {
     }
 
     #[test]
+    fn finds_oversized_cells_without_parsing_them() {
+        let big = "x".repeat(MAX_CELL_BYTES + 1);
+        let text = format!("a,b\n1,2\r\n3,{big}\n4,5\n");
+        let found = oversized_cell(&text, b',').unwrap();
+        assert_eq!(
+            found,
+            OversizedCell {
+                record_start: text.find("3,").unwrap(),
+                line: 3,
+                column: 1,
+                bytes: MAX_CELL_BYTES + 1
+            }
+        );
+        // Quotes and their doubling are not counted; newlines inside quotes are.
+        let quoted = format!("a\n\"{}\"\"\n\"\n", "x".repeat(MAX_CELL_BYTES - 2));
+        assert_eq!(oversized_cell(&quoted, b','), None);
+        let quoted = format!("a\n\"{}\"\"\n\"\n", "x".repeat(MAX_CELL_BYTES - 1));
+        assert_eq!(
+            oversized_cell(&quoted, b',').map(|o| (o.line, o.bytes)),
+            Some((2, MAX_CELL_BYTES + 1))
+        );
+        // A quote inside a cell is text, not the start of a quoted cell.
+        let text = format!("a,b\n5\" screen,{}\n", "x".repeat(MAX_CELL_BYTES));
+        assert_eq!(oversized_cell(&text, b','), None);
+    }
+
+    #[test]
+    fn names_the_column_of_a_byte_offset() {
+        let text = b"\ncase_id;\"problems\";note\nA1;\"a;b\";x\0y\n";
+        let nul = text.iter().position(|&b| b == 0).unwrap();
+        assert_eq!(column_at(text, nul), "note");
+        assert_eq!(column_at(text, 3), "column 1");
+        assert_eq!(column_at(b"a,b\n1,2,3,4\n", 11), "column 4");
+        assert_eq!(column_at(b"", 0), "column 1");
+    }
+
+    #[test]
     fn finds_unclosed_quotes() {
-        assert_eq!(unclosed_quote("a,b\n\"x,y\n1,2\n"), Some(2));
+        assert_eq!(unclosed_quote("a,b\n\"x,y\n1,2\n"), Some((2, 4)));
         assert_eq!(unclosed_quote("a,b\n\"x \"\"q\"\" y\",2\n"), None);
         assert_eq!(unclosed_quote("a,b\n5\" screen,2\n"), None);
     }

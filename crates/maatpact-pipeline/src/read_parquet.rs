@@ -7,7 +7,7 @@ use maatpact_core::{RawRow, RawTable};
 use polars::prelude::*;
 
 use crate::error::{Result, io_error};
-use crate::read::{MAX_COLUMNS, fatal};
+use crate::read::{MAX_CELL_BYTES, MAX_COLUMNS, fatal};
 
 pub(crate) fn read_parquet(path: &Path, source: &str) -> Result<RawTable> {
     let file = std::fs::File::open(path).map_err(io_error(path))?;
@@ -45,6 +45,21 @@ pub(crate) fn read_parquet(path: &Path, source: &str) -> Result<RawTable> {
         let strings = as_text
             .str()
             .map_err(|err| fatal(source, Some(1), Some(name.clone()), err.to_string()))?;
+        if let Some((index, long)) = strings
+            .iter()
+            .enumerate()
+            .find(|(_, v)| v.is_some_and(|v| v.len() > MAX_CELL_BYTES))
+        {
+            return Err(fatal(
+                source,
+                Some(index + 2),
+                Some(name),
+                format!(
+                    "cell of {} bytes; at most {MAX_CELL_BYTES} bytes are read",
+                    long.unwrap_or_default().len()
+                ),
+            ));
+        }
         columns.push(
             strings
                 .iter()

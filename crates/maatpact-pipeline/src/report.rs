@@ -540,7 +540,7 @@ pub fn report_blocks(
         ),
     ));
     blocks.push(Block::Paragraph(format!(
-        "{} {} {} {} {} {}{}",
+        "{} {} {} {} {} {}%{}",
         t("Geheimhouding: cellen met minder dan", "Disclosure control: cells of fewer than"),
         meta.thresholds.min_cell_size,
         t(
@@ -549,7 +549,7 @@ pub fn report_blocks(
         ),
         meta.thresholds.dominance_n,
         t("grootste huishoudens meer dan", "largest households make up more than"),
-        format!("{}%", meta.thresholds.dominance_k),
+        meta.thresholds.dominance_k,
         t(
             " uitmaken. Waar nodig is een tweede cel verborgen, zodat een verborgen waarde niet uit de totalen is af te leiden.",
             ". Where needed a second cell is hidden too, so that a hidden value cannot be derived from the totals.",

@@ -91,7 +91,7 @@ pub fn fixed_opt(value: Option<f64>, decimals: usize) -> String {
 pub fn p_value(value: Option<f64>) -> String {
     match value {
         None => String::new(),
-        Some(p) if p == 0.0 => "0".into(),
+        Some(0.0) => "0".into(),
         Some(p) if p >= 0.001 => fixed(p, 4),
         Some(p) => format!("{p:.2e}"),
     }

@@ -20,7 +20,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
             }
             let mut phases: Vec<String> =
                 base.cases.iter().filter_map(|c| c.phase.clone()).collect();
-            phases.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+            phases.sort_by_key(|p| natural_key(p));
             phases.dedup();
             let (Some(first), Some(last)) = (phases.first().cloned(), phases.last().cloned())
             else {

@@ -534,7 +534,8 @@ pub struct ClusterResult {
 /// let params = ClusterParams { k: KChoice::Fixed(2), bootstrap_resamples: 10, ..ClusterParams::default() };
 /// let result = cluster(&matrix, &params.check()?, &config.cocktails, &config.vocabulary)?;
 /// assert_eq!(result.clustering.k, 2);
-/// assert_eq!(result.profiles[0].label_en, "Debts + Housing");
+/// // Labels list the defining tags in vocabulary order.
+/// assert_eq!(result.profiles[0].label_en, "Housing + Debts");
 /// # Ok::<(), maatpact_core::Error>(())
 /// ```
 pub fn cluster(
