@@ -40,6 +40,12 @@ fuzz_target!(|data: &[u8]| {
             Ok(value),
             "{raw:?} -> {dutch}"
         );
+        // At most one sign and one currency: `--5` and `€€5` are typing errors.
+        let body = raw.trim().trim_end_matches(",-").trim_end_matches(".-");
+        assert!(body.matches(['-', '−']).count() <= 1, "{raw:?} -> {value}");
+        let currencies =
+            body.matches('€').count() + body.to_ascii_lowercase().matches("eur").count();
+        assert!(currencies <= 1, "{raw:?} -> {value}");
         // An unsigned value with a minus in front is its negation.
         if !raw.contains(['-', '−']) {
             assert_eq!(

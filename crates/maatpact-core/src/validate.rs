@@ -299,6 +299,7 @@ pub fn validate(table: &RawTable, config: &Config, options: &LoadOptions) -> Val
         issues: Vec::new(),
         n_errors: 0,
         tag_cache: HashMap::new(),
+        bottleneck_cache: HashMap::new(),
     };
     v.issues.extend(table.notices.iter().cloned());
     v.n_errors = v.errors_in_issues();
@@ -336,6 +337,8 @@ struct Validator<'a> {
     n_errors: usize,
     /// Resolved tag names, so a million rows of the same few names resolve each name once.
     tag_cache: HashMap<String, Result<TagId, Option<String>>>,
+    /// Resolved bottleneck names, likewise: an unknown name costs a did-you-mean search.
+    bottleneck_cache: HashMap<String, Result<BottleneckId, Option<String>>>,
 }
 
 /// Characters that separate items of a list inside a cell: `|` always (a `|`-delimited file
@@ -863,7 +866,16 @@ impl Validator<'_> {
         if let Some(index) = columns.get(Field::Bottlenecks) {
             let mut bottlenecks: Vec<BottleneckId> = Vec::new();
             for item in split_list(cell(Some(index)), separators) {
-                match self.config.catalogue.resolve(item) {
+                let resolved = match self.bottleneck_cache.get(item) {
+                    Some(resolved) => resolved.clone(),
+                    None => {
+                        let resolved = self.config.catalogue.resolve(item);
+                        self.bottleneck_cache
+                            .insert(item.to_owned(), resolved.clone());
+                        resolved
+                    }
+                };
+                match resolved {
                     Ok(id) => bottlenecks.push(id),
                     Err(suggestion) => self.error(
                         "unknown_bottleneck",
