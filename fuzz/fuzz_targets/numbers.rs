@@ -40,8 +40,9 @@ fuzz_target!(|data: &[u8]| {
             Ok(value),
             "{raw:?} -> {dutch}"
         );
-        // At most one sign and one currency: `--5` and `€€5` are typing errors.
-        let body = raw.trim().trim_end_matches(",-").trim_end_matches(".-");
+        // At most one sign and one currency: `--5` and `€€5` are typing errors. (`,-` and
+        // `.-` mark whole euros, before or after a currency: `−99,- EUR`.)
+        let body = raw.replace(",-", "").replace(".-", "");
         assert!(body.matches(['-', '−']).count() <= 1, "{raw:?} -> {value}");
         let currencies =
             body.matches('€').count() + body.to_ascii_lowercase().matches("eur").count();
