@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use maatpact_core::{Config, Issue, Severity, Validated};
-use maatpact_pipeline::{LoadSettings, MAX_CELL_BYTES, MAX_COLUMNS, load};
-use maatpact_tests::{check_expect, fixture};
+use maatpact_pipeline::{MAX_CELL_BYTES, MAX_COLUMNS};
+use maatpact_tests::{check_expect, fixture, load_default, render};
 
 /// Findings about one cell (or one header cell): they must name both row and column.
 const CELL_CODES: &[&str] = &[
@@ -29,20 +29,6 @@ const CELL_CODES: &[&str] = &[
 
 /// Findings about a whole row, or the header: they must name the row.
 const ROW_CODES: &[&str] = &["ragged_row", "no_rows", "missing_column"];
-
-fn load_default(path: &Path) -> Validated {
-    load(path, &LoadSettings::default()).expect("only operating-system failures are Err")
-}
-
-fn render(validated: &Validated) -> String {
-    let mut out = String::new();
-    for issue in &validated.issues {
-        out.push_str(&issue.to_string());
-        out.push('\n');
-    }
-    out.push_str(&format!("cases: {}\n", validated.cases.len()));
-    out
-}
 
 /// Checks that an input was refused, and that every error says where it is.
 fn assert_refused_with_location(name: &str, validated: &Validated) {

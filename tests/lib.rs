@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use maatpact_core::Validated;
+use maatpact_pipeline::{LoadSettings, load};
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,4 +37,21 @@ pub fn check_expect(path: &Path, actual: &str) {
         "{} differs (run with UPDATE_EXPECT=1 to accept)\n--- expected\n{expected}\n--- actual\n{actual}",
         path.display()
     );
+}
+
+/// Loads a file with the default settings; only failures of the operating system panic.
+pub fn load_default(path: &Path) -> Validated {
+    load(path, &LoadSettings::default()).expect("only operating-system failures are Err")
+}
+
+/// Every finding, one per line as the CLI prints it, then the number of cases: the form of
+/// the expect files.
+pub fn render(validated: &Validated) -> String {
+    let mut out = String::new();
+    for issue in &validated.issues {
+        out.push_str(&issue.to_string());
+        out.push('\n');
+    }
+    out.push_str(&format!("cases: {}\n", validated.cases.len()));
+    out
 }

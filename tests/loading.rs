@@ -1,25 +1,9 @@
 //! Loading and validation: fixtures per error and warning class, Dutch export variants,
 //! xlsx/Parquet equivalence, and the synth → write → read round trip.
 
-use std::path::Path;
-
 use maatpact_core::{Config, LoadOptions, Validated};
 use maatpact_pipeline::{LoadSettings, load};
-use maatpact_tests::{check_expect, fixture, repo_root};
-
-fn load_default(path: &Path) -> Validated {
-    load(path, &LoadSettings::default()).expect("fixture is readable")
-}
-
-fn render(validated: &Validated) -> String {
-    let mut out = String::new();
-    for issue in &validated.issues {
-        out.push_str(&issue.to_string());
-        out.push('\n');
-    }
-    out.push_str(&format!("cases: {}\n", validated.cases.len()));
-    out
-}
+use maatpact_tests::{check_expect, fixture, load_default, render, repo_root};
 
 /// Every file in tests/data/validate has an expect file with every finding, exactly.
 #[test]
