@@ -71,7 +71,9 @@ pub use model::{
 pub use money::Cents;
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
 pub use stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust, ln_gamma};
-pub use stats_bootstrap::{bootstrap_mean_ci, percentile};
+pub use stats_bootstrap::{
+    BOOTSTRAP_MAX_VALUES, bootstrap_mean_ci, mean_ci, normal_mean_ci, percentile,
+};
 pub use synth::{
     MAX_BACKGROUND_TAGS_MEAN, MAX_COCKTAILS, MAX_EXTRA_TAGS, MAX_SYNTH_CASES, NOISE_CLUSTER,
     PlantedParams, Preset, SynthParams, SynthValidParams, Synthetic, synthesize,

@@ -290,8 +290,8 @@ pub fn report_blocks(
         ),
     ));
     blocks.push(Block::Paragraph(t(
-        "Bedragen over 12 maanden, alleen over huishoudens met een kosten-batenanalyse (KBA). Het 95%-betrouwbaarheidsinterval van de gemiddelde besparing komt uit een bootstrap.",
-        "Amounts over 12 months, only over households with a cost-benefit analysis (KBA). The 95% confidence interval of the mean savings comes from a bootstrap.",
+        "Bedragen over 12 maanden, alleen over huishoudens met een kosten-batenanalyse (KBA). Het 95%-betrouwbaarheidsinterval van de gemiddelde besparing komt uit een bootstrap; bij groepen van meer dan 5.000 huishoudens uit de normale benadering, die dan vrijwel gelijk is.",
+        "Amounts over 12 months, only over households with a cost-benefit analysis (KBA). The 95% confidence interval of the mean savings comes from a bootstrap; for groups of more than 5,000 households from the normal approximation, which is then practically the same.",
     )));
     let mut rows = Vec::new();
     for row in &per_cluster.rows {

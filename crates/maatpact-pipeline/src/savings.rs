@@ -2,10 +2,10 @@
 //! group-bys, then passed through disclosure control once.
 
 use maatpact_core::{
-    Case, Cell, Cents, Financier, Margin, PrivacyThresholds, Suppression, bootstrap_mean_ci,
-    suppress,
+    Case, Cell, Cents, Financier, Margin, PrivacyThresholds, Suppression, mean_ci, suppress,
 };
 use polars::prelude::*;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -106,7 +106,8 @@ pub struct SavingsRow {
     pub savings_mean: Option<f64>,
     /// Median savings per case with a KBA, in cents.
     pub savings_median: Option<f64>,
-    /// 95% percentile-bootstrap interval of the mean savings, in cents.
+    /// 95% interval of the mean savings, in cents: percentile bootstrap, or the normal
+    /// interval above [`maatpact_core::BOOTSTRAP_MAX_VALUES`] cases ([`mean_ci`]).
     pub savings_ci: Option<(f64, f64)>,
     /// Total breakthrough spend.
     pub breakthrough_spend_total: Cents,
@@ -131,7 +132,8 @@ pub struct SavingsTable {
     pub n_without_kba: usize,
 }
 
-/// The figures of one case that the tables aggregate.
+/// The figures of one case that the tables aggregate: built once per run, read by every
+/// table.
 struct CaseFrame(DataFrame);
 
 fn polars_error(err: PolarsError) -> Error {
@@ -190,7 +192,22 @@ pub fn savings_table(
     settings: &SavingsSettings,
     extra_margins: &[Margin],
 ) -> Result<SavingsTable> {
-    let frame = CaseFrame::new(cases)?;
+    savings_table_of(
+        &CaseFrame::new(cases)?,
+        cases,
+        grouping,
+        settings,
+        extra_margins,
+    )
+}
+
+fn savings_table_of(
+    frame: &CaseFrame,
+    cases: &[Case],
+    grouping: &Grouping,
+    settings: &SavingsSettings,
+    extra_margins: &[Margin],
+) -> Result<SavingsTable> {
     let partition = grouping.is_partition();
     let split = !partition && settings.attribution == Attribution::Split;
     let mut member_case = Vec::new();
@@ -221,7 +238,7 @@ pub fn savings_table(
     let aggregated = members
         .lazy()
         .join(
-            frame.0.lazy(),
+            frame.0.clone().lazy(),
             [col("case")],
             [col("case")],
             JoinArgs::new(JoinType::Inner),
@@ -309,17 +326,34 @@ pub fn savings_table(
             suppressed: None,
         })
         .collect();
+    let values_per_group: Vec<Vec<f64>> = (0..groups.len())
+        .map(|i| {
+            values_list
+                .get_as_series(i)
+                .map(|s| {
+                    s.f64()
+                        .map(|ca| ca.iter().flatten().collect())
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    // Each group gets its own stream, derived from the seed and its position, so adding a
+    // group does not change the intervals of the others (nor does the number of threads).
+    let intervals: Vec<Option<(f64, f64)>> = values_per_group
+        .par_iter()
+        .zip(groups.par_iter())
+        .map(|(values, &group)| {
+            mean_ci(
+                values,
+                settings.bootstrap_resamples,
+                settings.seed ^ (group as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            )
+        })
+        .collect();
     let mut contributions: Vec<Vec<i64>> = vec![Vec::new(); rows.len()];
-    for (i, &group) in groups.iter().enumerate() {
+    for (i, (&group, values)) in groups.iter().zip(&values_per_group).enumerate() {
         let group = group as usize;
-        let values: Vec<f64> = values_list
-            .get_as_series(i)
-            .map(|s| {
-                s.f64()
-                    .map(|ca| ca.iter().flatten().collect())
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default();
         let row = &mut rows[group];
         row.n_cases = n_cases[i] as usize;
         row.n_with_kba = n_with_kba[i] as usize;
@@ -329,13 +363,7 @@ pub fn savings_table(
         row.savings_total = cents(savings_total[i]);
         row.savings_mean = savings_mean[i];
         row.savings_median = savings_median[i];
-        // Each group gets its own stream, derived from the seed and its position, so adding
-        // a group does not change the intervals of the others.
-        row.savings_ci = bootstrap_mean_ci(
-            &values,
-            settings.bootstrap_resamples,
-            settings.seed ^ (group as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-        );
+        row.savings_ci = intervals[i];
         row.breakthrough_spend_total = cents(spend[i]);
         row.return_per_euro = (row.breakthrough_spend_total.0 > 0)
             .then(|| row.savings_total.0 as f64 / row.breakthrough_spend_total.0 as f64);
@@ -480,12 +508,16 @@ pub fn systeemleren_tables(
     use crate::tables::{financier_rows_table, savings_rows_table};
     let text = |v: &Option<String>| v.clone().unwrap_or_else(|| UNKNOWN.to_owned());
     let mut out = Vec::new();
+    let frame = CaseFrame::new(cases)?;
+    let savings_table = |grouping: &Grouping, settings: &SavingsSettings, margins: &[Margin]| {
+        savings_table_of(&frame, cases, grouping, settings, margins)
+    };
 
     let overall = Grouping {
         groups: vec![vec!["all".to_owned()]],
         membership: vec![vec![0]; cases.len()],
     };
-    let overall_table = savings_table(cases, &overall, settings, &[])?;
+    let overall_table = savings_table(&overall, settings, &[])?;
     out.push((
         "savings_overall.csv",
         savings_rows_table(&["scope"], &overall_table),
@@ -501,7 +533,7 @@ pub fn systeemleren_tables(
         membership: keys.labels.iter().map(|&l| vec![l]).collect(),
     });
     if let Some(grouping) = &cluster_grouping {
-        let table = savings_table(cases, grouping, settings, &[])?;
+        let table = savings_table(grouping, settings, &[])?;
         out.push((
             "savings_per_cluster.csv",
             savings_rows_table(&["cluster", "defining_tags"], &table),
@@ -527,7 +559,7 @@ pub fn systeemleren_tables(
             .map(|c| c.bottlenecks.iter().map(|b| b.index()).collect())
             .collect(),
     };
-    let table = savings_table(cases, &bottleneck_grouping, settings, &[])?;
+    let table = savings_table(&bottleneck_grouping, settings, &[])?;
     out.push((
         "savings_per_bottleneck.csv",
         savings_rows_table(&["bottleneck", "label_nl", "owner_level", "rule"], &table),
@@ -555,7 +587,7 @@ pub fn systeemleren_tables(
             })
             .collect(),
     };
-    let table = savings_table(cases, &owner_grouping, settings, &[])?;
+    let table = savings_table(&owner_grouping, settings, &[])?;
     out.push((
         "savings_per_owner_level.csv",
         savings_rows_table(&["owner_level"], &table),
@@ -572,14 +604,14 @@ pub fn systeemleren_tables(
             .map(|c| c.tags.iter().map(|t| t.index()).collect())
             .collect(),
     };
-    let table = savings_table(cases, &tag_grouping, settings, &[])?;
+    let table = savings_table(&tag_grouping, settings, &[])?;
     out.push((
         "savings_per_tag.csv",
         savings_rows_table(&["tag", "label_nl"], &table),
     ));
 
     let phase_grouping = Grouping::partition(cases, |c| text(&c.phase), |k| vec![k.clone()]);
-    let table = savings_table(cases, &phase_grouping, settings, &[])?;
+    let table = savings_table(&phase_grouping, settings, &[])?;
     out.push((
         "savings_per_phase.csv",
         savings_rows_table(&["phase"], &table),
@@ -587,7 +619,7 @@ pub fn systeemleren_tables(
 
     let municipality_grouping =
         Grouping::partition(cases, |c| text(&c.municipality), |k| vec![k.clone()]);
-    let table = savings_table(cases, &municipality_grouping, settings, &[])?;
+    let table = savings_table(&municipality_grouping, settings, &[])?;
     out.push((
         "savings_per_municipality.csv",
         savings_rows_table(&["municipality"], &table),
@@ -595,7 +627,7 @@ pub fn systeemleren_tables(
 
     let category_grouping =
         Grouping::partition(cases, |c| text(&c.budget_category), |k| vec![k.clone()]);
-    let table = savings_table(cases, &category_grouping, settings, &[])?;
+    let table = savings_table(&category_grouping, settings, &[])?;
     out.push((
         "savings_per_budget_category.csv",
         savings_rows_table(&["budget_category"], &table),
@@ -633,7 +665,7 @@ pub fn systeemleren_tables(
             cells: (0..n_clusters).map(|c| c * n_phases + p).collect(),
             total_published: true,
         }));
-        let table = savings_table(cases, &cross, settings, &margins)?;
+        let table = savings_table(&cross, settings, &margins)?;
         out.push((
             "savings_per_cluster_phase.csv",
             savings_rows_table(&["cluster", "defining_tags", "phase"], &table),
