@@ -106,7 +106,7 @@ pub struct ClusterArgs {
     /// The clustering method
     #[arg(long, value_name = "kmodes|hierarchical|lca|kmeans|dbscan|gmm")]
     pub algorithm: Option<maatpact_core::ClusterAlgorithm>,
-    /// The number of clusters, or auto (chosen in 2..=10 by silhouette, or BIC for lca)
+    /// The number of clusters, or auto (chosen in 2..=10 by the mean Jaccard silhouette)
     #[arg(long, default_value = "auto")]
     pub k: maatpact_core::KChoice,
     /// Random seed for clustering and bootstraps

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::case::{BottleneckId, Case, Date, TagId};
@@ -650,16 +652,25 @@ impl Validator<'_> {
         if let Some(style) = self.options.decimal {
             return (style, true);
         }
-        let (mut comma, mut point) = (0usize, 0usize);
-        for index in Self::numeric_columns(columns) {
-            for raw in &self.table.rows {
-                match raw.cells.get(index).map(|c| style_evidence(c)) {
-                    Some(StyleEvidence::Comma) => comma += 1,
-                    Some(StyleEvidence::Point) => point += 1,
-                    _ => {}
+        // Every numeric cell votes: two parses each, so the rows are counted in parallel
+        // (integer counts, the same whatever the number of threads).
+        let numeric = Self::numeric_columns(columns);
+        let (comma, point) = self
+            .table
+            .rows
+            .par_iter()
+            .map(|raw| {
+                let (mut comma, mut point) = (0usize, 0usize);
+                for &index in &numeric {
+                    match raw.cells.get(index).map(|c| style_evidence(c)) {
+                        Some(StyleEvidence::Comma) => comma += 1,
+                        Some(StyleEvidence::Point) => point += 1,
+                        _ => {}
+                    }
                 }
-            }
-        }
+                (comma, point)
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
         let by_delimiter = match self.table.delimiter {
             Some(';') => Some(DecimalStyle::Comma),
             Some(',') => Some(DecimalStyle::Point),

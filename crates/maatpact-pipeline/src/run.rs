@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use maatpact_core::{
-    ClusterAlgorithm, ClusterParams, ClusterResult, KChoice, MiningParams, RuleParams, Validated,
-    cluster,
+    ClusterParams, ClusterResult, KChoice, KCriterion, MiningParams, RuleParams, Validated, cluster,
 };
 use serde::Serialize;
 
@@ -234,18 +233,12 @@ pub fn run_validated(
         k_choice: match settings.cluster.k {
             KChoice::Auto => format!(
                 "{} (k = {})",
-                settings.lang.t(
-                    if result.algorithm == ClusterAlgorithm::Lca {
-                        "automatisch, op BIC"
-                    } else {
-                        "automatisch, op silhouet"
-                    },
-                    if result.algorithm == ClusterAlgorithm::Lca {
-                        "automatic, by BIC"
-                    } else {
-                        "automatic, by silhouette"
-                    },
-                ),
+                match settings.cluster.k_criterion {
+                    KCriterion::Bic => settings.lang.t("automatisch, op BIC", "automatic, by BIC"),
+                    KCriterion::Silhouette => settings
+                        .lang
+                        .t("automatisch, op silhouet", "automatic, by silhouette"),
+                },
                 result.clustering.k
             ),
             KChoice::Fixed(k) => format!("{} k = {k}", settings.lang.t("vast:", "fixed:")),

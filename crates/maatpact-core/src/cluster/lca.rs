@@ -76,26 +76,28 @@ impl LatentClassModel {
     pub fn posteriors(&self, unit_tags: &[Vec<usize>], weights: &[usize]) -> (Array2<f64>, f64) {
         let k = self.shares.len();
         let (base, delta) = self.precompute();
-        let rows: Vec<(Vec<f64>, f64)> = unit_tags
-            .par_iter()
-            .map(|tags| {
-                let mut joint = vec![0.0; k];
-                self.log_joint(tags, &mut joint, &base, &delta);
+        let mut flat = vec![0.0; unit_tags.len() * k];
+        let mut log_likelihoods = vec![0.0; unit_tags.len()];
+        flat.par_chunks_mut(k.max(1))
+            .zip(log_likelihoods.par_iter_mut())
+            .zip(unit_tags.par_iter())
+            .for_each(|((joint, log_likelihood), tags)| {
+                self.log_joint(tags, joint, &base, &delta);
                 let max = joint.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 let sum: f64 = joint.iter().map(|&v| (v - max).exp()).sum();
-                let log_likelihood = max + sum.ln();
-                let posterior = joint.iter().map(|&v| (v - log_likelihood).exp()).collect();
-                (posterior, log_likelihood)
-            })
-            .collect();
-        let mut out = Array2::zeros((unit_tags.len(), k));
-        let mut total = 0.0;
-        for (u, (posterior, log_likelihood)) in rows.into_iter().enumerate() {
-            total += weights[u] as f64 * log_likelihood;
-            for (c, p) in posterior.into_iter().enumerate() {
-                out[[u, c]] = p;
-            }
-        }
+                *log_likelihood = max + sum.ln();
+                for value in joint.iter_mut() {
+                    *value = (*value - *log_likelihood).exp();
+                }
+            });
+        // Summed in unit order, so the total does not depend on the number of threads.
+        let total = log_likelihoods
+            .iter()
+            .zip(weights)
+            .map(|(&l, &w)| w as f64 * l)
+            .sum();
+        let out =
+            Array2::from_shape_vec((unit_tags.len(), k), flat).expect("one row of k per unit");
         (out, total)
     }
 }
@@ -105,7 +107,7 @@ pub(crate) fn bic(log_likelihood: f64, n_parameters: usize, n_cases: usize) -> f
     -2.0 * log_likelihood + n_parameters as f64 * (n_cases as f64).ln()
 }
 
-/// Fits the model with `params.n_init` restarts, labels each unit by its most probable class
+/// Fits the model with `params.n_init` starts, labels each unit by its most probable class
 /// (ties: the lowest class).
 pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64) -> UnitFit {
     let (model, posteriors, log_likelihood) = fit_model(units, k, params, seed);
@@ -132,17 +134,21 @@ pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64
     }
 }
 
-/// The best of `params.n_init` EM runs: model, posteriors per unit and log-likelihood.
+/// The best fit over `params.n_init` starts: model, posteriors per unit and log-likelihood.
+///
+/// Every start runs [`SHORT_RUN_ITERATIONS`] EM iterations, and only the start with the
+/// highest objective then runs to convergence: the "emEM" strategy of Biernacki, Celeux and
+/// Govaert (2003), which finds the same optimum as running every start to convergence at a
+/// fraction of the cost, because starts that will lose are almost always behind early.
 pub(crate) fn fit_model(
     units: &Units<'_>,
     k: usize,
     params: &ClusterParams,
     seed: u64,
 ) -> (LatentClassModel, Array2<f64>, f64) {
-    let unit_tags: Vec<Vec<usize>> = (0..units.len())
-        .map(|u| units.rows.tags_of(u).iter().map(|t| t.index()).collect())
-        .collect();
-    let runs: Vec<(LatentClassModel, Array2<f64>, f64)> = (0..params.n_init)
+    let data = EmData::new(units, params.lca_prior_strength);
+    let short_iterations = SHORT_RUN_ITERATIONS.min(params.max_iter);
+    let short_runs: Vec<Em> = (0..params.n_init)
         .into_par_iter()
         .map(|restart| {
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(derive_seed(
@@ -150,30 +156,96 @@ pub(crate) fn fit_model(
                 streams::RESTART,
                 restart as u64,
             ));
-            let start = initial_model(units, &unit_tags, k, &mut rng);
-            em(units, &unit_tags, start, params.max_iter)
+            let start = initial_model(units, &data, k, &mut rng);
+            em(&data, start, short_iterations)
         })
         .collect();
-    runs.into_iter()
+    let best = short_runs
+        .into_iter()
         .enumerate()
-        .max_by(|(ra, a), (rb, b)| a.2.total_cmp(&b.2).then(rb.cmp(ra)))
+        .max_by(|(ra, a), (rb, b)| a.objective.total_cmp(&b.objective).then(rb.cmp(ra)))
         .map(|(_, best)| best)
-        .expect("at least one restart")
+        .expect("at least one start");
+    let best = if best.converged {
+        best
+    } else {
+        em(&data, best.model, params.max_iter - short_iterations)
+    };
+    (best.model, best.posteriors, best.log_likelihood)
+}
+
+/// Every start runs this many EM iterations before the best one is run to convergence.
+const SHORT_RUN_ITERATIONS: usize = 25;
+
+/// The units as EM reads them, and the prior.
+struct EmData<'a> {
+    unit_tags: Vec<Vec<usize>>,
+    weights: &'a [usize],
+    n_tags: usize,
+    /// Σ weights.
+    total: f64,
+    /// Overall prevalence of each tag, the centre of the prior.
+    prevalence: Vec<f64>,
+    /// The prior's weight in cases ([`ClusterParams::lca_prior_strength`]).
+    prior_strength: f64,
+}
+
+impl<'a> EmData<'a> {
+    fn new(units: &Units<'a>, prior_strength: f64) -> EmData<'a> {
+        let n_tags = units.rows.n_tags();
+        let total = units.total_weight() as f64;
+        let mut counts = vec![0usize; n_tags];
+        for u in 0..units.len() {
+            add_row(&mut counts, units.rows.row(u), units.weights[u]);
+        }
+        EmData {
+            unit_tags: (0..units.len())
+                .map(|u| units.rows.tags_of(u).iter().map(|t| t.index()).collect())
+                .collect(),
+            weights: units.weights,
+            n_tags,
+            total,
+            prevalence: counts.iter().map(|&c| c as f64 / total).collect(),
+            prior_strength,
+        }
+    }
+
+    /// The log density of the prior at `model`, up to a constant: per class and tag a Beta
+    /// distribution worth `prior_strength` cases of the overall prevalence.
+    fn log_prior(&self, model: &LatentClassModel) -> f64 {
+        if self.prior_strength == 0.0 {
+            return 0.0;
+        }
+        model
+            .tag_probabilities
+            .iter()
+            .map(|probs| {
+                probs
+                    .iter()
+                    .zip(&self.prevalence)
+                    .map(|(&p, &q)| self.prior_strength * (q * p.ln() + (1.0 - q) * (1.0 - p).ln()))
+                    .sum::<f64>()
+            })
+            .sum()
+    }
+}
+
+/// The state after some EM iterations.
+struct Em {
+    model: LatentClassModel,
+    posteriors: Array2<f64>,
+    log_likelihood: f64,
+    /// Log-likelihood plus log prior: what EM maximises.
+    objective: f64,
+    converged: bool,
 }
 
 fn initial_model(
     units: &Units<'_>,
-    unit_tags: &[Vec<usize>],
+    data: &EmData<'_>,
     k: usize,
     rng: &mut Xoshiro256PlusPlus,
 ) -> LatentClassModel {
-    let n_tags = units.rows.n_tags();
-    let n = units.total_weight() as f64;
-    let mut counts = vec![0usize; n_tags];
-    for u in 0..units.len() {
-        add_row(&mut counts, units.rows.row(u), units.weights[u]);
-    }
-    let prevalence: Vec<f64> = counts.iter().map(|&c| c as f64 / n).collect();
     // k-means++ seeding over units, by weight × squared Hamming distance.
     let mut picked: Vec<usize> = Vec::with_capacity(k);
     let mut nearest = vec![f64::INFINITY; units.len()];
@@ -213,8 +285,8 @@ fn initial_model(
     let tag_probabilities = picked
         .iter()
         .map(|&u| {
-            let mut probs: Vec<f64> = prevalence.iter().map(|&p| 0.25 * p).collect();
-            for &t in &unit_tags[u] {
+            let mut probs: Vec<f64> = data.prevalence.iter().map(|&p| 0.25 * p).collect();
+            for &t in &data.unit_tags[u] {
                 probs[t] += 0.75;
             }
             probs
@@ -229,50 +301,83 @@ fn initial_model(
     }
 }
 
-fn em(
-    units: &Units<'_>,
-    unit_tags: &[Vec<usize>],
-    mut model: LatentClassModel,
-    max_iter: usize,
-) -> (LatentClassModel, Array2<f64>, f64) {
+/// Units per chunk of the M-step's sums. Fixed, so that partial sums are added in the same
+/// order whatever the number of threads.
+const M_STEP_CHUNK: usize = 4096;
+
+/// Runs EM from `model` for at most `max_iter` iterations, or until the objective improves
+/// by less than [`TOLERANCE`] (relative).
+fn em(data: &EmData<'_>, mut model: LatentClassModel, max_iter: usize) -> Em {
     let k = model.shares.len();
-    let n_tags = units.rows.n_tags();
-    let n = units.total_weight() as f64;
-    let (mut posteriors, mut log_likelihood) = model.posteriors(unit_tags, units.weights);
+    let n_tags = data.n_tags;
+    let (mut posteriors, mut log_likelihood) = model.posteriors(&data.unit_tags, data.weights);
+    let mut objective = log_likelihood + data.log_prior(&model);
+    let mut converged = false;
     for _ in 0..max_iter {
-        // M-step: weighted responsibilities.
-        let mut class_weight = vec![0.0f64; k];
-        let mut tag_weight = vec![vec![0.0f64; n_tags]; k];
-        for (u, tags) in unit_tags.iter().enumerate() {
-            let w = units.weights[u] as f64;
-            for c in 0..k {
-                let r = w * posteriors[[u, c]];
-                class_weight[c] += r;
-                for &t in tags {
-                    tag_weight[c][t] += r;
+        // M-step: weighted responsibilities, summed per chunk and then in chunk order.
+        let partials: Vec<(Vec<f64>, Vec<f64>)> = (0..data.unit_tags.len())
+            .step_by(M_STEP_CHUNK)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|first| {
+                let mut class_weight = vec![0.0f64; k];
+                let mut tag_weight = vec![0.0f64; k * n_tags];
+                let last = (first + M_STEP_CHUNK).min(data.unit_tags.len());
+                for u in first..last {
+                    let w = data.weights[u] as f64;
+                    let row = posteriors.row(u);
+                    for c in 0..k {
+                        let r = w * row[c];
+                        class_weight[c] += r;
+                        for &t in &data.unit_tags[u] {
+                            tag_weight[c * n_tags + t] += r;
+                        }
+                    }
                 }
+                (class_weight, tag_weight)
+            })
+            .collect();
+        let mut class_weight = vec![0.0f64; k];
+        let mut tag_weight = vec![0.0f64; k * n_tags];
+        for (cw, tw) in &partials {
+            for (sum, v) in class_weight.iter_mut().zip(cw) {
+                *sum += v;
+            }
+            for (sum, v) in tag_weight.iter_mut().zip(tw) {
+                *sum += v;
             }
         }
         for c in 0..k {
-            model.shares[c] = class_weight[c] / n;
-            if class_weight[c] > 0.0 {
-                for (probability, &weight) in
-                    model.tag_probabilities[c].iter_mut().zip(&tag_weight[c])
-                {
-                    *probability = (weight / class_weight[c])
-                        .clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR);
+            model.shares[c] = class_weight[c] / data.total;
+            let denominator = class_weight[c] + data.prior_strength;
+            if denominator > 0.0 {
+                for t in 0..n_tags {
+                    let numerator =
+                        tag_weight[c * n_tags + t] + data.prior_strength * data.prevalence[t];
+                    model.tag_probabilities[c][t] =
+                        (numerator / denominator).clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR);
                 }
             }
         }
-        let (next_posteriors, next_log_likelihood) = model.posteriors(unit_tags, units.weights);
-        let improvement = next_log_likelihood - log_likelihood;
+        let (next_posteriors, next_log_likelihood) =
+            model.posteriors(&data.unit_tags, data.weights);
+        let next_objective = next_log_likelihood + data.log_prior(&model);
+        let improvement = next_objective - objective;
         posteriors = next_posteriors;
         log_likelihood = next_log_likelihood;
-        if improvement.abs() <= TOLERANCE * log_likelihood.abs().max(1.0) {
+        objective = next_objective;
+        if improvement.abs() <= TOLERANCE * objective.abs().max(1.0) {
+            converged = true;
             break;
         }
     }
-    (model, posteriors, log_likelihood)
+    Em {
+        model,
+        posteriors,
+        log_likelihood,
+        objective,
+        converged,
+    }
 }
 
 #[cfg(test)]

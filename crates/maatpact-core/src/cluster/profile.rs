@@ -15,7 +15,12 @@ pub struct TagStat {
     pub tag: TagId,
     /// Cases of the cluster that carry it.
     pub count: usize,
-    /// `count / size`.
+    /// The share of the cluster that carries it: `count / size`; for latent class analysis
+    /// the class-conditional probability as poLCA reports it, the posterior-weighted share
+    /// `Σ P(class | case) · has_tag / Σ P(class | case)`. That counts each household by how
+    /// surely it belongs: households without a cocktail that are only just most probable in
+    /// a class do not dilute its profile, which on small samples pushed a cocktail's third
+    /// tag below the lift threshold.
     pub prevalence: f64,
     /// Prevalence in the cluster divided by prevalence over all cases; 0 for a tag no case
     /// carries.
@@ -72,6 +77,36 @@ pub struct ClusterProfile {
     pub noise: bool,
 }
 
+/// Per cluster and tag the posterior-weighted prevalence, when the clustering has
+/// probabilities.
+fn soft_prevalences(matrix: &TagMatrix, clustering: &Clustering) -> Option<Vec<Vec<f64>>> {
+    let probabilities = clustering.probabilities.as_ref()?;
+    let k = clustering.k;
+    let mut weight = vec![0.0f64; k];
+    let mut tag_weight = vec![vec![0.0f64; matrix.n_tags()]; k];
+    for case in 0..matrix.n_cases() {
+        let tags = matrix.tags_of(case);
+        for c in 0..k {
+            let p = probabilities[[case, c]];
+            weight[c] += p;
+            for tag in &tags {
+                tag_weight[c][tag.index()] += p;
+            }
+        }
+    }
+    Some(
+        tag_weight
+            .into_iter()
+            .zip(weight)
+            .map(|(tags, total)| {
+                tags.into_iter()
+                    .map(|w| if total > 0.0 { w / total } else { 0.0 })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
 pub(super) fn profiles(
     matrix: &TagMatrix,
     clustering: &Clustering,
@@ -89,6 +124,7 @@ pub(super) fn profiles(
     for (case, &label) in clustering.labels.iter().enumerate() {
         super::add_row(&mut counts[label], matrix.row(case), 1);
     }
+    let prevalences = soft_prevalences(matrix, clustering);
     (0..clustering.k)
         .map(|cluster| {
             let size = sizes[cluster];
@@ -96,7 +132,10 @@ pub(super) fn profiles(
             let tags: Vec<TagStat> = (0..n_tags)
                 .map(|t| {
                     let count = counts[cluster][t];
-                    let prevalence = count as f64 / size.max(1) as f64;
+                    let prevalence = match &prevalences {
+                        Some(prevalences) => prevalences[cluster][t],
+                        None => count as f64 / size.max(1) as f64,
+                    };
                     let lift = if overall[t] == 0 {
                         0.0
                     } else {

@@ -1,11 +1,13 @@
 //! Hennig's (2007) bootstrap stability of each cluster.
 //!
-//! Each resample draws `n` cases with replacement (resample `b` from its own generator seeded
-//! with `(seed, b)`), clusters them again with the same algorithm and k, and scores each
+//! Each resample draws `m = min(n, bootstrap_max_cases)` cases with replacement (resample `b`
+//! from its own generator seeded with `(seed, b)`), clusters them again with the same algorithm and k, and scores each
 //! original cluster by the Jaccard similarity between its members that were drawn and the
 //! most similar new cluster (over distinct drawn cases, as in fpc's `clusterboot`). A
 //! cluster's bootstrap Jaccard is the mean over the resamples in which any of its members was
-//! drawn.
+//! drawn. With `m < n` this is the m-out-of-n bootstrap: it keeps the cost of a resample
+//! independent of the number of cases, and it is conservative, since a cluster that is
+//! recovered from `m` cases is recovered at least as well from `n`.
 //!
 //! Hennig's raw Jaccard favours large clusters: a cluster holding 90% of the cases overlaps
 //! any large new cluster by about 0.8 even when the two clusterings are unrelated, so on data
@@ -97,7 +99,7 @@ fn one_resample(
     let mut drawn = vec![0u64; n_cases.div_ceil(64)];
     let mut draws = vec![0usize; units.len()];
     let mut distinct = vec![0usize; units.len()];
-    for _ in 0..n_cases {
+    for _ in 0..n_cases.min(params.bootstrap_max_cases) {
         let case = rng.gen_range(0..n_cases);
         let unit = profile_of_case[case];
         draws[unit] += 1;
