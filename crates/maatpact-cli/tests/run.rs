@@ -275,6 +275,58 @@ fn a_failed_run_leaves_the_previous_output_intact() {
 }
 
 #[test]
+fn a_killed_run_leaves_the_previous_output_intact_and_the_next_run_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("previous.txt"), "the previous run").unwrap();
+    // SIGKILL while computing, and while half the files of the new folder are written.
+    for stage in ["clustering", "write-midway"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_maatpact"))
+            .args(["run", "data-sample/cases.csv", "--quiet", "--out"])
+            .arg(&out)
+            .current_dir(repo_root())
+            .env("MAATPACT_PAUSE_AT", stage)
+            .spawn()
+            .unwrap();
+        let staging = dir.path().join(format!(".out.new-{}", child.id()));
+        let started = std::time::Instant::now();
+        if stage == "write-midway" {
+            while !(staging.is_dir() && std::fs::read_dir(&staging).unwrap().count() > 3) {
+                assert!(
+                    started.elapsed().as_secs() < 120,
+                    "the run never reached the write stage"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        } else {
+            // Nothing is written before the write stage, so wherever the kill lands before
+            // it, the previous folder must be untouched.
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            assert!(!staging.exists(), "a staging folder before the write stage");
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let files = read_tree(&out);
+        assert_eq!(files.len(), 1, "{stage}: {:?}", files.keys());
+        assert_eq!(files["previous.txt"], b"the previous run");
+    }
+    // The next run replaces the folder and removes what the killed runs left behind.
+    let output = run_into("data-sample/cases.csv", &out, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(out.join("report.html").is_file() && !out.join("previous.txt").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["out"], "leftovers: {leftovers:?}");
+}
+
+#[test]
 fn invalid_input_is_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

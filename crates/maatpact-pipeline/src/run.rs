@@ -329,8 +329,15 @@ fn summary_clusters(result: &ClusterResult, validated: &Validated) -> Vec<Summar
 
 /// A test-only fault-injection point: with `MAATPACT_FAIL_AT=<stage>` in the environment
 /// the run fails at that stage (`write-midway` fails after half the files are written), so
-/// tests can check that a failed run leaves the previous output as it was.
+/// tests can check that a failed run leaves the previous output as it was. With
+/// `MAATPACT_PAUSE_AT=<stage>` it stops there and waits to be killed, so tests can send
+/// SIGKILL at a known point.
 fn injected_failure(stage: &str) -> Result<()> {
+    if std::env::var("MAATPACT_PAUSE_AT").is_ok_and(|wanted| wanted == stage) {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
     match std::env::var("MAATPACT_FAIL_AT") {
         Ok(wanted) if wanted == stage => Err(Error::Output {
             what: format!("stage {stage}"),
