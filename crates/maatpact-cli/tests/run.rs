@@ -136,15 +136,38 @@ fn assert_decodes_to_a_real_image(name: &str, bytes: &[u8]) {
 #[test]
 fn run_writes_every_file_and_the_report_agrees_with_the_tables() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let output = run_into("data-sample/cases.csv", &out, &[]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let files = read_tree(&out);
+    let run = |input: &str, name: &str| {
+        let out = dir.path().join(name);
+        let output = run_into(input, &out, &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{input}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        read_tree(&out)
+    };
+    let files = run("data-sample/cases.csv", "plain");
+    check_files_and_report(&files);
+    check_totals_against_the_input(&files);
+    // The same records as Dutch Excel writes them (`;`, decimal comma, € signs, Dutch
+    // headers) give the same tables, and a report that agrees with them.
+    let excel = run("data-sample/cases-excel-nl.csv", "excel");
+    check_files_and_report(&excel);
+    // Only the input's name (summary.json) and its findings (data_quality.csv) differ.
+    for name in TABLES
+        .iter()
+        .filter(|name| !["data_quality.csv", "summary.json"].contains(name))
+    {
+        assert!(
+            excel[*name] == files[*name],
+            "{name} differs for the Excel file"
+        );
+    }
+}
+
+/// Every listed file exists, every PNG decodes, and the report's figures are the tables'.
+fn check_files_and_report(files: &BTreeMap<String, Vec<u8>>) {
     for name in TABLES.iter().chain(&["report.md", "report.html"]) {
         assert!(files.contains_key(*name), "missing {name}");
     }
@@ -190,7 +213,16 @@ fn run_writes_every_file_and_the_report_agrees_with_the_tables() {
             );
         }
     }
-    // The totals match an independent sum of the input columns.
+    // Self-contained HTML: no scripts, no external resources.
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http")
+    );
+}
+
+/// The overall savings equal an independent sum of the columns of `data-sample/cases.csv`.
+fn check_totals_against_the_input(files: &BTreeMap<String, Vec<u8>>) {
+    let (headers, rows) = csv_rows(&files["savings_overall.csv"]);
+    let overall = |name: &str| rows[0][headers.iter().position(|h| h == name).unwrap()].clone();
     let (headers, rows) =
         csv_rows(&std::fs::read(repo_root().join("data-sample/cases.csv")).unwrap());
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -205,10 +237,6 @@ fn run_writes_every_file_and_the_report_agrees_with_the_tables() {
     assert_eq!(
         overall("savings_total"),
         format!("{}.{:02}", savings_cents / 100, savings_cents % 100)
-    );
-    // Self-contained HTML: no scripts, no external resources.
-    assert!(
-        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http")
     );
 }
 
@@ -242,15 +270,13 @@ fn a_failed_run_leaves_the_previous_output_intact() {
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("previous.txt"), "the previous run").unwrap();
-    for stage in ["clustering", "charts", "write-midway"] {
+    let inputs = ["data-sample/cases.csv", "data-sample/cases-excel-nl.csv"];
+    for (stage, input) in ["clustering", "charts", "write-midway"]
+        .into_iter()
+        .flat_map(|stage| inputs.map(|input| (stage, input)))
+    {
         let output = maatpact(
-            &[
-                "run",
-                "data-sample/cases.csv",
-                "--out",
-                out.to_str().unwrap(),
-                "--quiet",
-            ],
+            &["run", input, "--out", out.to_str().unwrap(), "--quiet"],
             &[("MAATPACT_FAIL_AT", stage)],
         );
         assert_eq!(
