@@ -16,6 +16,7 @@ use maatpact_core::{
 use crate::charts::{LineData, RenderedChart, line_chart};
 use crate::document::{Block, to_markdown};
 use crate::error::{Error, Result};
+use crate::memory::{peak_memory_mib, reset_peak_memory};
 use crate::run::chart_notes;
 use crate::tables::{Table, fixed, fixed_opt};
 use crate::{replace_dir_atomic, report::Lang};
@@ -74,19 +75,6 @@ pub struct BenchRow {
     pub peak_mib: Option<f64>,
     /// `ok`, or `skipped: reason`.
     pub status: String,
-}
-
-/// Resets the kernel's peak-RSS counter of this process, so the next reading is this
-/// run's peak. Linux only; elsewhere peaks are not reported.
-fn reset_peak_memory() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
-fn peak_memory_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
 }
 
 /// The truth of synthetic cases as label indices (`noise` is its own class).

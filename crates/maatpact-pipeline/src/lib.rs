@@ -17,6 +17,7 @@ mod compare;
 pub mod document;
 mod error;
 mod load;
+mod memory;
 mod model_io;
 mod read;
 mod read_parquet;
@@ -38,6 +39,7 @@ pub use cluster_tables::{
 pub use compare::{Side, cluster_side, run_compare};
 pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
+pub use memory::{peak_memory_mib, reset_peak_memory};
 pub use model_io::{model_json, model_of, read_model};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
 pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run, run_validated};

@@ -7,20 +7,30 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use maatpact_core::{MiningParams, RuleParams, Support};
-use maatpact_pipeline::{Progress, RunSettings, STAGES};
+use maatpact_pipeline::{Progress, RunSettings, STAGES, peak_memory_mib, reset_peak_memory};
 
 use crate::args::RunArgs;
 use crate::commands::load_for_analysis;
 
-/// Progress bars on stderr when it is a terminal, and the start of every stage for
-/// `--timings`.
+/// Progress bars on stderr when it is a terminal, and for `--timings` the start of every
+/// stage and the peak memory of every stage that ended.
 struct Bars {
     bar: Option<ProgressBar>,
     starts: RefCell<Vec<(String, Instant)>>,
+    peaks: RefCell<Vec<Option<f64>>>,
+}
+
+impl Bars {
+    /// Records the peak memory of the stage that just ended and starts measuring anew.
+    fn end_stage(&self) {
+        self.peaks.borrow_mut().push(peak_memory_mib());
+        reset_peak_memory();
+    }
 }
 
 impl Progress for Bars {
     fn stage(&self, index: usize, _total: usize, name: &str) {
+        self.end_stage();
         self.starts
             .borrow_mut()
             .push((name.to_owned(), Instant::now()));
@@ -32,15 +42,22 @@ impl Progress for Bars {
 }
 
 impl Bars {
-    /// Seconds per stage, up to `end`.
-    fn timings(&self, end: Instant) -> Vec<(String, f64)> {
+    /// Seconds and peak MiB per stage, up to `end` (after a last [`Bars::end_stage`]).
+    fn timings(&self, end: Instant) -> Vec<(String, f64, Option<f64>)> {
         let starts = self.starts.borrow();
+        let peaks = self.peaks.borrow();
         starts
             .iter()
             .enumerate()
             .map(|(i, (name, start))| {
                 let until = starts.get(i + 1).map(|(_, t)| *t).unwrap_or(end);
-                (name.clone(), until.duration_since(*start).as_secs_f64())
+                // peaks[0] is the loading's, before the first stage.
+                let peak = peaks.get(i + 1).copied().flatten();
+                (
+                    name.clone(),
+                    until.duration_since(*start).as_secs_f64(),
+                    peak,
+                )
             })
             .collect()
     }
@@ -80,16 +97,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let bars = Bars {
         bar,
         starts: RefCell::new(Vec::new()),
+        peaks: RefCell::new(Vec::new()),
     };
     let summary = maatpact_pipeline::run_validated(&run_settings, validated, &bars);
+    bars.end_stage();
     if let Some(bar) = &bars.bar {
         bar.finish_and_clear();
     }
     let summary = summary?;
     if args.timings {
-        eprintln!("timing: load and validate: {load_seconds:.3} s");
-        for (stage, seconds) in bars.timings(Instant::now()) {
-            eprintln!("timing: {stage}: {seconds:.3} s");
+        let peak = |mib: Option<f64>| mib.map_or(String::new(), |m| format!(", peak {m:.0} MiB"));
+        let load_peak = bars.peaks.borrow().first().copied().flatten();
+        eprintln!(
+            "timing: load and validate: {load_seconds:.3} s{}",
+            peak(load_peak)
+        );
+        for (stage, seconds, stage_peak) in bars.timings(Instant::now()) {
+            eprintln!("timing: {stage}: {seconds:.3} s{}", peak(stage_peak));
         }
     }
     let overall = |key: &str| summary.overall.get(key).cloned().unwrap_or_default();

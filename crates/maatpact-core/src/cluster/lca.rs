@@ -186,7 +186,8 @@ struct EmData<'a> {
     total: f64,
     /// Overall prevalence of each tag, the centre of the prior.
     prevalence: Vec<f64>,
-    /// The prior's weight in cases ([`ClusterParams::lca_prior_strength`]).
+    /// The prior's weight in cases: [`ClusterParams::lca_prior_strength`], or 1% of the
+    /// cases if that is less.
     prior_strength: f64,
 }
 
@@ -206,7 +207,7 @@ impl<'a> EmData<'a> {
             n_tags,
             total,
             prevalence: counts.iter().map(|&c| c as f64 / total).collect(),
-            prior_strength,
+            prior_strength: prior_strength.min(total / 100.0),
         }
     }
 
