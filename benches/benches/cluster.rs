@@ -1,5 +1,5 @@
 //! Clustering benches: k-modes (k = 4, 10 restarts) on 1M planted-cocktail cases × 30 tags,
-//! and the latent class model on 100k cases.
+//! and the latent class model (the default method) on 100k and 1M cases.
 //!
 //! `cargo bench -p maatpact-benches --bench cluster`
 
@@ -24,7 +24,6 @@ fn kmodes_one_million(c: &mut Criterion) {
     group.bench_function("kmodes/k=4/n_init=10/n=1000000/tags=30", |b| {
         b.iter(|| fit_clustering(&data.matrix, &params, 4).expect("k-modes runs"))
     });
-    let data = planted::planted(100_000, 42, 8);
     let params = ClusterParams {
         algorithm: ClusterAlgorithm::Lca,
         n_init: 10,
@@ -32,9 +31,12 @@ fn kmodes_one_million(c: &mut Criterion) {
     }
     .check()
     .expect("valid parameters");
-    group.bench_function("lca/k=5/n_init=10/n=100000/tags=30", |b| {
-        b.iter(|| fit_clustering(&data.matrix, &params, 5).expect("lca runs"))
-    });
+    for n in [100_000, 1_000_000] {
+        let data = planted::planted(n, 42, 8);
+        group.bench_function(format!("lca/k=5/n_init=10/n={n}/tags=30"), |b| {
+            b.iter(|| fit_clustering(&data.matrix, &params, 5).expect("lca runs"))
+        });
+    }
     group.finish();
 }
 

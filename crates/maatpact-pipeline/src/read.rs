@@ -145,6 +145,18 @@ const UNDEFINED_IN_WINDOWS_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 /// Decodes a text file: UTF-16 with a BOM, UTF-8 (a BOM is dropped), or else Windows-1252,
 /// which is what Excel writes as "CSV" on Dutch Windows machines. UTF-8 is borrowed, not
 /// copied: a large file is then held in memory once.
+/// The text with LF as its only line ending: CRLF (Windows, as Excel writes CSV) and a lone
+/// CR (classic Mac, Excel for Mac's "CSV (Macintosh)") become LF. The CSV parser ends records
+/// at either but counts lines by the LF that starts the next record, so without this every
+/// row of a Windows file was reported one row too early, and every row after a lone CR under
+/// the wrong number. Found by the `csv_reader` fuzz target.
+fn one_line_ending(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return text;
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
 fn decode<'b>(source: &str, bytes: &'b [u8], notices: &mut Vec<Issue>) -> Result<Cow<'b, str>> {
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
         && encoding != encoding_rs::UTF_8
@@ -327,7 +339,7 @@ fn oversized_cell(text: &str, delimiter: u8) -> Option<OversizedCell> {
 /// Reads delimited text (CSV, TSV, semicolon-separated) from bytes.
 pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
     let mut notices = Vec::new();
-    let text = decode(source, bytes, &mut notices)?;
+    let text = one_line_ending(decode(source, bytes, &mut notices)?);
     if let Some((line, offset)) = unclosed_quote(&text) {
         return Err(fatal(
             source,
@@ -431,6 +443,28 @@ fn cell_too_large(source: &str, table: &RawTable, row: usize, index: usize, byte
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_numbered_alike_for_lf_crlf_and_lone_cr_line_endings() {
+        // Found by the csv_reader fuzz target: CRLF files were numbered one row too early,
+        // and the row after a lone CR got the header's number.
+        for text in [
+            "case_id,problems\nA1,wonen\nA2,ggz\n",
+            "case_id,problems\r\nA1,wonen\r\nA2,ggz\r\n",
+            "case_id,problems\rA1,wonen\rA2,ggz\r",
+        ] {
+            let table = read_delimited("t.csv", text.as_bytes()).unwrap();
+            assert_eq!(table.header_row, 1, "{text:?}");
+            let rows: Vec<usize> = table.rows.iter().map(|r| r.row).collect();
+            assert_eq!(rows, [2, 3], "{text:?}");
+            assert_eq!(table.rows[1].cells, ["A2", "ggz"], "{text:?}");
+        }
+        let stray = read_delimited("t.csv", b"case_id,problems\nA1,won\ren\nA2,ggz\n").unwrap();
+        assert_eq!(
+            stray.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
+    }
 
     #[test]
     fn sniffs_the_header_delimiter() {
