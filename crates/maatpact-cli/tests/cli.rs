@@ -186,11 +186,11 @@ fn phase_cases(config: &maatpact_core::Config, phase: &str, seed: u64) -> Vec<ma
         .collect()
 }
 
-/// Runs `compare --by phase` on the cases and returns compare.csv's rows.
+/// Runs `compare --by phase` on the cases and returns compare.csv's rows and compare.html.
 fn compare_phases(
     cases: &[maatpact_core::Case],
     config: &maatpact_core::Config,
-) -> Vec<csv::StringRecord> {
+) -> (Vec<csv::StringRecord>, String) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("phases.csv");
     write_cases(&input, cases, config);
@@ -207,10 +207,14 @@ fn compare_phases(
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    csv::Reader::from_reader(text.as_bytes())
+    let rows = csv::Reader::from_reader(text.as_bytes())
         .records()
         .map(|r| r.unwrap())
-        .collect()
+        .collect();
+    (
+        rows,
+        std::fs::read_to_string(out.join("compare.html")).unwrap(),
+    )
 }
 
 /// The scenario: phase 2 keeps three cocktails and has schulden instead of
@@ -225,7 +229,7 @@ fn compare_by_phase_confirms_three_cocktails_and_nuances_the_fourth() {
     phase_two_config.cocktails[3].tags = changed;
     let mut cases = phase_cases(&config, "1", 21);
     cases.extend(phase_cases(&phase_two_config, "2", 22));
-    let rows = compare_phases(&cases, &config);
+    let (rows, _) = compare_phases(&cases, &config);
     let text: Vec<String> = rows
         .iter()
         .map(|r| r.iter().collect::<Vec<_>>().join(","))
@@ -261,29 +265,10 @@ fn compare_by_phase_confirms_every_cocktail_of_identical_phases() {
     let config = maatpact_core::Config::default();
     let mut cases = phase_cases(&config, "1", 11);
     cases.extend(phase_cases(&config, "2", 11));
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("phases.csv");
-    write_cases(&input, &cases, &config);
-    let out = dir.path().join("compare");
-    let output = maatpact(&[
-        "compare",
-        input.to_str().unwrap(),
-        "--by",
-        "phase",
-        "--stability-resamples",
-        "10",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let text = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    let statuses: Vec<String> = csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.unwrap()[0].to_owned())
-        .collect();
-    assert!(statuses.len() >= 4, "{text}");
-    assert!(statuses.iter().all(|s| s == "confirmed"), "{text}");
-    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    let (rows, html) = compare_phases(&cases, &config);
+    let statuses: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert!(statuses.len() >= 4, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == "confirmed"), "{statuses:?}");
     assert!(html.contains("bevestigd") && html.contains("<svg"));
 }
 
