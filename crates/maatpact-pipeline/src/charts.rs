@@ -629,7 +629,12 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
                 return power(*v);
             }
             if data.x_ticks.is_empty() {
-                return format!("{v:.0}");
+                // Noise levels between 0 and 1 need decimals; sizes and k do not.
+                return if x_high - x_low < 5.0 {
+                    format!("{v:.2}")
+                } else {
+                    format!("{v:.0}")
+                };
             }
             let i = v.round();
             if (v - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < data.x_ticks.len() {
