@@ -363,6 +363,16 @@ impl ClusterParams {
                 ))
             }
         };
+        let non_negative = |name: &'static str, value: f64| {
+            if value >= 0.0 && value.is_finite() {
+                Ok(())
+            } else {
+                Err(invalid(
+                    name,
+                    format!("must be a finite number of at least 0, got {value}"),
+                ))
+            }
+        };
         if self.k_min < 2 {
             return Err(invalid("k_min", "must be at least 2"));
         }
@@ -409,15 +419,7 @@ impl ClusterParams {
         share("dissolve_threshold", self.dissolve_threshold)?;
         share("defining_min_prevalence", self.defining_min_prevalence)?;
         share("min_reference_jaccard", self.min_reference_jaccard)?;
-        if !(self.defining_min_lift >= 0.0 && self.defining_min_lift.is_finite()) {
-            return Err(invalid(
-                "defining_min_lift",
-                format!(
-                    "must be a finite number of at least 0, got {}",
-                    self.defining_min_lift
-                ),
-            ));
-        }
+        non_negative("defining_min_lift", self.defining_min_lift)?;
         if self.defining_dominant_prevalence.is_nan() || self.defining_dominant_prevalence < 0.0 {
             return Err(invalid(
                 "defining_dominant_prevalence",
@@ -448,24 +450,8 @@ impl ClusterParams {
         if self.dbscan_min_points == 0 {
             return Err(invalid("dbscan_min_points", "must be at least 1"));
         }
-        if !(self.lca_prior_strength >= 0.0 && self.lca_prior_strength.is_finite()) {
-            return Err(invalid(
-                "lca_prior_strength",
-                format!(
-                    "must be a finite number of at least 0, got {}",
-                    self.lca_prior_strength
-                ),
-            ));
-        }
-        if !(self.gmm_reg_covariance >= 0.0 && self.gmm_reg_covariance.is_finite()) {
-            return Err(invalid(
-                "gmm_reg_covariance",
-                format!(
-                    "must be a finite number of at least 0, got {}",
-                    self.gmm_reg_covariance
-                ),
-            ));
-        }
+        non_negative("lca_prior_strength", self.lca_prior_strength)?;
+        non_negative("gmm_reg_covariance", self.gmm_reg_covariance)?;
         Ok(ValidClusterParams(self.clone()))
     }
 }

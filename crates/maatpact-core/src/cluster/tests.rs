@@ -237,6 +237,20 @@ fn invalid_parameters_are_refused_by_name() {
         }),
         "gmm_reg_covariance"
     );
+    assert_eq!(
+        refused(ClusterParams {
+            lca_prior_strength: f64::INFINITY,
+            ..base()
+        }),
+        "lca_prior_strength"
+    );
+    assert_eq!(
+        refused(ClusterParams {
+            bootstrap_max_cases: 1,
+            ..base()
+        }),
+        "bootstrap_max_cases"
+    );
 }
 
 #[test]
