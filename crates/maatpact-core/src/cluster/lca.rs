@@ -418,6 +418,39 @@ mod tests {
     }
 
     #[test]
+    fn the_prior_shrinks_a_class_towards_the_overall_prevalence() {
+        // 1,000 cases with tag 0 only, 1,000 with tag 1 only: two perfectly separated classes,
+        // each with prevalence 0.5 overall. Without a prior a class never has the other's tag;
+        // with a prior of a cases it has about a · 0.5 / (1000 + a), the MAP estimate (plus the
+        // little posterior weight the other class's cases then get, about 2.5e-5 here).
+        let rows: Vec<Vec<TagId>> = (0..2000).map(|i| vec![TagId(i % 2)]).collect();
+        let matrix = TagMatrix::from_rows(2, rows.iter().map(Vec::as_slice));
+        let profiles = matrix.profiles();
+        let units = Units {
+            rows: &profiles.matrix,
+            weights: &profiles.counts,
+        };
+        let fit = |prior: f64| {
+            let params = ClusterParams {
+                lca_prior_strength: prior,
+                ..ClusterParams::default()
+            };
+            let (model, _, _) = fit_model(&units, 2, &params, 3);
+            let class_with_tag_0 = usize::from(model.tag_probabilities[0][0] < 0.5);
+            model.tag_probabilities[class_with_tag_0][1]
+        };
+        assert!((fit(0.0) - PROBABILITY_FLOOR).abs() < 1e-9);
+        let expected = 10.0 * 0.5 / (1000.0 + 10.0);
+        assert!((fit(10.0) - expected).abs() < 1e-4, "{}", fit(10.0));
+        // The prior is capped at 1% of the cases: 20 asked, 20 given at 2,000 cases.
+        assert!(
+            (fit(1000.0) - 20.0 * 0.5 / 1020.0).abs() < 1e-4,
+            "{}",
+            fit(1000.0)
+        );
+    }
+
+    #[test]
     fn weighted_profiles_give_the_likelihood_of_the_cases() {
         let rows: Vec<Vec<TagId>> = (0..30)
             .map(|i| match i % 3 {

@@ -331,3 +331,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn stability_from_smaller_resamples_still_finds_the_planted_cocktails_stable() {
+    // The m-out-of-n bootstrap: 2,000 cases, resamples of 600.
+    let data = testdata::planted(Some(2000), 4);
+    let result = run(
+        &data,
+        &ClusterParams {
+            k: KChoice::Fixed(5),
+            bootstrap_resamples: 10,
+            bootstrap_max_cases: 600,
+            ..ClusterParams::default()
+        },
+    );
+    let stable: Vec<&ClusterProfile> = result.profiles.iter().filter(|p| !p.unstable).collect();
+    assert!(stable.len() >= 4, "{:?}", result.profiles);
+    assert_eq!(recovered(&result, &data.cocktails).len(), 4);
+}
