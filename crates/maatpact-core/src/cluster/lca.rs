@@ -1,14 +1,15 @@
 //! Latent class analysis: a finite mixture of independent Bernoulli distributions over the
 //! tags, fitted by EM on the distinct profiles weighted by their counts (the same likelihood
 //! as over the cases, at a fraction of the cost). This is what R's poLCA fits for binary
-//! items.
+//! items, here with a weak Beta prior on the tag probabilities (maximum a posteriori EM; see
+//! [`ClusterParams::lca_prior_strength`]).
 //!
 //! Each restart starts from `k` profiles picked k-means++-style (the first by weight, the
 //! next ones with probability proportional to weight × squared Hamming distance to the
 //! picked ones), each class's tag probabilities set to `0.75 × profile + 0.25 × overall
 //! prevalence`. Tag probabilities are kept within `[1e-6, 1 − 1e-6]` so that no case ever has
-//! likelihood 0 under a class. The restart with the highest log-likelihood wins (ties: the
-//! lowest restart).
+//! likelihood 0 under a class. After a few iterations the start with the highest objective
+//! (log-likelihood plus log prior; ties: the lowest start) is run to convergence.
 
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
@@ -138,8 +139,9 @@ pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64
 ///
 /// Every start runs [`SHORT_RUN_ITERATIONS`] EM iterations, and only the start with the
 /// highest objective then runs to convergence: the "emEM" strategy of Biernacki, Celeux and
-/// Govaert (2003), which finds the same optimum as running every start to convergence at a
-/// fraction of the cost, because starts that will lose are almost always behind early.
+/// Govaert (2003). It costs a fraction of running every start to convergence and usually
+/// ends at the same optimum, because starts that will lose are mostly behind early; it is not
+/// guaranteed to.
 pub(crate) fn fit_model(
     units: &Units<'_>,
     k: usize,
@@ -442,7 +444,7 @@ mod tests {
         assert!((fit(0.0) - PROBABILITY_FLOOR).abs() < 1e-9);
         let expected = 10.0 * 0.5 / (1000.0 + 10.0);
         assert!((fit(10.0) - expected).abs() < 1e-4, "{}", fit(10.0));
-        // The prior is capped at 1% of the cases: 20 asked, 20 given at 2,000 cases.
+        // The prior is capped at 1% of the cases: 1,000 asked, 20 given at 2,000 cases.
         assert!(
             (fit(1000.0) - 20.0 * 0.5 / 1020.0).abs() < 1e-4,
             "{}",
