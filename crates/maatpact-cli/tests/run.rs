@@ -264,12 +264,18 @@ fn two_runs_are_byte_identical() {
     assert!(String::from_utf8_lossy(&first["report.md"]).contains("## Summary"));
 }
 
+/// An output folder `out` in `parent` holding what a previous run left: `previous.txt`.
+fn previous_output(parent: &Path) -> PathBuf {
+    let out = parent.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("previous.txt"), "the previous run").unwrap();
+    out
+}
+
 #[test]
 fn a_failed_run_leaves_the_previous_output_intact() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("previous.txt"), "the previous run").unwrap();
+    let out = previous_output(dir.path());
     let inputs = ["data-sample/cases.csv", "data-sample/cases-excel-nl.csv"];
     for (stage, input) in ["clustering", "charts", "write-midway"]
         .into_iter()
@@ -303,9 +309,7 @@ fn a_failed_run_leaves_the_previous_output_intact() {
 #[test]
 fn a_killed_run_leaves_the_previous_output_intact_and_the_next_run_cleans_up() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("previous.txt"), "the previous run").unwrap();
+    let out = previous_output(dir.path());
     // SIGKILL while computing, and while half the files of the new folder are written.
     for stage in ["clustering", "write-midway"] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_maatpact"))
