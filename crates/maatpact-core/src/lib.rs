@@ -44,8 +44,8 @@ mod validate;
 
 pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Satisfaction, TagId};
 pub use cluster::{
-    ClusterAlgorithm, ClusterParams, ClusterProfile, ClusterResult, Clustering, Dendrogram,
-    Dissimilarity, KChoice, KCriterion, KModesInit, KScore, MergeStep, ReferenceMatch,
+    BernoulliClasses, ClusterAlgorithm, ClusterParams, ClusterProfile, ClusterResult, Clustering,
+    Dendrogram, Dissimilarity, KChoice, KCriterion, KModesInit, KScore, MergeStep, ReferenceMatch,
     StructureVerdict, TagStat, ValidClusterParams, adjusted_rand_index, cluster, fit_clustering,
     normalized_mutual_information, oracle_labels, silhouette,
 };

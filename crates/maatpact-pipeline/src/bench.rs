@@ -213,7 +213,7 @@ pub fn run_bench(settings: &BenchSettings, progress: &dyn Fn(&str)) -> Result<Ve
                                 silhouette: result.structure.silhouette,
                                 recovered: Some(recovered),
                                 planted: planted.len(),
-                                k: Some(result.clustering.k),
+                                k: Some(result.clustering.n_clusters()),
                                 seconds: Some(seconds),
                                 peak_mib: peak,
                                 status: "ok".into(),

@@ -6,7 +6,8 @@ use maatpact_core::{Case, ClusterResult, PrivacyThresholds, Suppression, Vocabul
 use crate::tables::{SUPPRESSED, Table, fixed, fixed_opt};
 
 /// `clusters.csv`: one row per cluster, numbered 1..k by size. A cluster of fewer households
-/// than the minimum cell size shows its size as `.`.
+/// than the minimum cell size shows its size as `.`. The households in no cluster (number 0
+/// in the other tables) are no cluster and have no row.
 pub fn clusters_table(
     result: &ClusterResult,
     vocabulary: &Vocabulary,
@@ -27,6 +28,7 @@ pub fn clusters_table(
     table.rows = result
         .profiles
         .iter()
+        .filter(|p| !p.noise)
         .map(|p| {
             vec![
                 (p.cluster + 1).to_string(),
@@ -60,7 +62,7 @@ pub fn clusters_table(
 }
 
 /// `assignments.csv`: `case_id,cluster,distance`, plus `p_class_<c>` columns for latent
-/// class analysis.
+/// class analysis. Households in no cluster have cluster 0.
 pub fn assignments_table(cases: &[Case], result: &ClusterResult) -> Table {
     let clustering = &result.clustering;
     let mut headers = vec![
@@ -77,7 +79,9 @@ pub fn assignments_table(cases: &[Case], result: &ClusterResult) -> Table {
         .map(|(i, case)| {
             let mut row = vec![
                 case.case_id.clone(),
-                (clustering.labels[i] + 1).to_string(),
+                clustering
+                    .published_number(clustering.labels[i])
+                    .to_string(),
                 fixed(clustering.distances[i], 4),
             ];
             if let Some(probabilities) = &clustering.probabilities {
@@ -100,7 +104,7 @@ pub fn k_selection_table(result: &ClusterResult) -> Table {
                 score.k.to_string(),
                 fixed_opt(score.silhouette, 4),
                 fixed_opt(score.bic, 2),
-                if score.k == result.clustering.k {
+                if score.k == result.chosen_k {
                     "yes".into()
                 } else {
                     String::new()
@@ -132,7 +136,10 @@ pub fn cluster_profiles_table(
             let small = stat.count > 0 && stat.count < thresholds.min_cell_size;
             let defining = profile.defining_tags.contains(&stat.tag);
             table.rows.push(vec![
-                (profile.cluster + 1).to_string(),
+                result
+                    .clustering
+                    .published_number(profile.cluster)
+                    .to_string(),
                 vocabulary.id(stat.tag).to_owned(),
                 if small {
                     SUPPRESSED.into()
@@ -185,7 +192,12 @@ pub fn satisfaction_table(
             .filter(|(_, l)| **l == profile.cluster)
             .map(|(c, _)| c)
             .collect();
-        let mut row = vec![(profile.cluster + 1).to_string()];
+        let mut row = vec![
+            result
+                .clustering
+                .published_number(profile.cluster)
+                .to_string(),
+        ];
         let mut any_small = false;
         for score in [
             |c: &Case| c.satisfaction.start,

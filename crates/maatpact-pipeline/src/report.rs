@@ -272,6 +272,16 @@ pub fn report_blocks(
         ],
         rows,
     ));
+    if let Some(rest) = rows_where(per_cluster, "cluster", "0").first() {
+        blocks.push(Block::Paragraph(format!(
+            "{} {}",
+            cell(per_cluster, rest, "n_cases"),
+            t(
+                "huishoudens vallen in geen cluster: ze horen bij geen dichte of stabiele groep en worden daarom niet bij een cocktail geteld. Hun kosten en baten staan in de tabellen onder cluster 0.",
+                "households are in no cluster: they belong to no dense or stable group and are therefore not counted in any cocktail. Their costs and benefits are listed under cluster 0 in the tables.",
+            )
+        )));
+    }
     blocks.extend(chart_block(
         charts,
         "tag_prevalence_per_cocktail",

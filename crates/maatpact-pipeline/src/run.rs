@@ -74,8 +74,11 @@ pub struct Summary {
     pub n_warnings: usize,
     /// The clustering algorithm.
     pub algorithm: String,
-    /// Number of clusters.
+    /// Number of clusters, not counting the households in no cluster.
     pub k: usize,
+    /// Households in no cluster: DBSCAN's noise, or the households of dissolved unstable
+    /// clusters (cluster 0 in the tables).
+    pub n_in_no_cluster: usize,
     /// Whether the data have structure.
     pub has_structure: bool,
     /// Per cluster: number, defining tags, matched reference.
@@ -175,6 +178,9 @@ pub fn run_validated(
     stage(3)?;
     let keys = ClusterKeys {
         labels: result.clustering.labels.clone(),
+        numbers: (0..result.clustering.k)
+            .map(|c| result.clustering.published_number(c))
+            .collect(),
         defining_tags: result
             .profiles
             .iter()
@@ -239,7 +245,7 @@ pub fn run_validated(
                         .lang
                         .t("automatisch, op silhouet", "automatic, by silhouette"),
                 },
-                result.clustering.k
+                result.chosen_k
             ),
             KChoice::Fixed(k) => format!("{} k = {k}", settings.lang.t("vast:", "fixed:")),
         },
@@ -295,7 +301,13 @@ pub fn run_validated(
         n_cases: validated.cases.len(),
         n_warnings: validated.warnings().count(),
         algorithm: result.algorithm.to_string(),
-        k: result.clustering.k,
+        k: result.clustering.n_clusters(),
+        n_in_no_cluster: result
+            .profiles
+            .iter()
+            .filter(|p| p.noise)
+            .map(|p| p.size)
+            .sum(),
         has_structure: result.structure.has_structure,
         clusters: summary_clusters(&result, &validated),
         overall,
@@ -318,6 +330,7 @@ fn summary_clusters(result: &ClusterResult, validated: &Validated) -> Vec<Summar
     result
         .profiles
         .iter()
+        .filter(|p| !p.noise)
         .map(|p| SummaryCluster {
             cluster: p.cluster + 1,
             defining_tags: validated.vocabulary.join_ids(&p.defining_tags),

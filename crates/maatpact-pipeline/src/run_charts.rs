@@ -34,7 +34,10 @@ pub fn build_charts(
     let empty = Table::default();
     let get = |name: &str| tables.get(name).unwrap_or(&empty);
     let clusters = get("clusters.csv");
-    let cluster_name = |number: &str| format!("{} {number}", t("Cluster", "Cluster"));
+    let cluster_name = |number: &str| match number {
+        "0" => t("Geen cluster", "No cluster"),
+        _ => format!("{} {number}", t("Cluster", "Cluster")),
+    };
     let mut charts = Vec::new();
 
     // 1. Mean savings per cocktail, with whiskers.
@@ -323,7 +326,7 @@ pub fn build_charts(
         let cut = tree
             .steps
             .len()
-            .checked_sub(result.clustering.k)
+            .checked_sub(result.chosen_k)
             .and_then(|i| tree.steps.get(i))
             .map(|s| s.distance);
         charts.push(dendrogram(

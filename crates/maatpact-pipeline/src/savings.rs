@@ -490,6 +490,8 @@ pub fn financier_table(
 pub struct ClusterKeys {
     /// The cluster of each case, 0-based.
     pub labels: Vec<usize>,
+    /// Per cluster: the number it is published under (0: the households in no cluster).
+    pub numbers: Vec<usize>,
     /// Per cluster: its defining tags joined with `+`.
     pub defining_tags: Vec<String>,
 }
@@ -528,7 +530,7 @@ pub fn systeemleren_tables(
             .defining_tags
             .iter()
             .enumerate()
-            .map(|(i, tags)| vec![(i + 1).to_string(), tags.clone()])
+            .map(|(i, tags)| vec![keys.numbers[i].to_string(), tags.clone()])
             .collect(),
         membership: keys.labels.iter().map(|&l| vec![l]).collect(),
     });
@@ -639,7 +641,13 @@ pub fn systeemleren_tables(
         let cross = Grouping {
             groups: (0..n_clusters)
                 .flat_map(|c| phases.iter().map(move |p| (c, p.clone())))
-                .map(|(c, p)| vec![(c + 1).to_string(), keys.defining_tags[c].clone(), p])
+                .map(|(c, p)| {
+                    vec![
+                        keys.numbers[c].to_string(),
+                        keys.defining_tags[c].clone(),
+                        p,
+                    ]
+                })
                 .collect(),
             membership: cases
                 .iter()

@@ -52,9 +52,15 @@ pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
     }
     println!(
         "{} clusters ({}); {}",
-        result.clustering.k, result.algorithm, result.structure.summary
+        result.clustering.n_clusters(),
+        result.algorithm,
+        result.structure.summary
     );
     for profile in &result.profiles {
+        if profile.noise {
+            println!("  {} cases in no cluster", profile.size);
+            continue;
+        }
         println!(
             "  cluster {}: {} cases, {}{}{}",
             profile.cluster + 1,

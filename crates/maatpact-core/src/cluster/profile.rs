@@ -3,7 +3,7 @@
 
 use super::metrics::jaccard_of_sorted;
 use super::stability::Stability;
-use super::{ClusterParams, Clustering, StructureVerdict};
+use super::{ClusterAlgorithm, ClusterParams, Clustering, StructureVerdict};
 use crate::case::TagId;
 use crate::config::{ReferenceCocktail, Vocabulary};
 use crate::tag_matrix::TagMatrix;
@@ -73,15 +73,16 @@ pub struct ClusterProfile {
     pub unstable: bool,
     /// Mean silhouette of the cluster's cases.
     pub silhouette: Option<f64>,
-    /// Whether this is DBSCAN's noise cluster.
+    /// Whether this is the noise cluster of households in no cluster: DBSCAN's noise, or the
+    /// households of dissolved unstable clusters.
     pub noise: bool,
 }
 
-/// Per cluster and tag the posterior-weighted prevalence, when the clustering has
-/// probabilities.
+/// Per class (every cluster but the noise cluster) and tag the posterior-weighted prevalence,
+/// when the clustering has probabilities.
 fn soft_prevalences(matrix: &TagMatrix, clustering: &Clustering) -> Option<Vec<Vec<f64>>> {
     let probabilities = clustering.probabilities.as_ref()?;
-    let k = clustering.k;
+    let k = probabilities.ncols();
     let mut weight = vec![0.0f64; k];
     let mut tag_weight = vec![vec![0.0f64; matrix.n_tags()]; k];
     for case in 0..matrix.n_cases() {
@@ -132,8 +133,9 @@ pub(super) fn profiles(
             let tags: Vec<TagStat> = (0..n_tags)
                 .map(|t| {
                     let count = counts[cluster][t];
-                    let prevalence = match &prevalences {
-                        Some(prevalences) => prevalences[cluster][t],
+                    // The noise cluster is no class and has no posterior: hard counts.
+                    let prevalence = match prevalences.as_ref().and_then(|p| p.get(cluster)) {
+                        Some(prevalences) => prevalences[t],
                         None => count as f64 / size.max(1) as f64,
                     };
                     let lift = if overall[t] == 0 {
@@ -161,8 +163,13 @@ pub(super) fn profiles(
                     .map(|s| s.tag)
                     .collect()
             };
-            let stability_value = stability.map(|s| s.adjusted[cluster]);
-            let unstable = stability_value.is_some_and(|s| s < params.stability_threshold);
+            let stability_value = stability.and_then(|s| s.adjusted.get(cluster).copied());
+            // The rest group of dissolved clusters has no stability of its own; its households
+            // come from clusters that proved unstable.
+            let unstable = match stability_value {
+                Some(value) => value < params.stability_threshold,
+                None => noise && stability.is_some(),
+            };
             let reference = if noise || unstable || defining_tags.is_empty() {
                 None
             } else {
@@ -174,9 +181,13 @@ pub(super) fn profiles(
                 .filter(|m| m.jaccard == 1.0)
                 .and_then(|m| references.iter().find(|r| r.id == m.id));
             let (label_nl, label_en) = match (noise, exact) {
-                (true, _) => (
+                (true, _) if params.algorithm == ClusterAlgorithm::Dbscan => (
                     "Ruis (geen dichte groep)".to_owned(),
                     "Noise (no dense group)".to_owned(),
+                ),
+                (true, _) => (
+                    "Overige huishoudens (geen stabiel cluster)".to_owned(),
+                    "Other households (no stable cluster)".to_owned(),
                 ),
                 (false, Some(reference)) => {
                     (reference.label_nl.clone(), reference.label_en.clone())
@@ -192,7 +203,7 @@ pub(super) fn profiles(
                 label_en,
                 reference,
                 stability: stability_value,
-                bootstrap_jaccard: stability.map(|s| s.raw[cluster]),
+                bootstrap_jaccard: stability.and_then(|s| s.raw.get(cluster).copied()),
                 unstable,
                 silhouette: silhouettes.get(cluster).copied().flatten(),
                 noise,
@@ -259,9 +270,10 @@ pub(super) fn verdict(
     }
     let has_structure = reasons.is_empty();
     let summary = if has_structure {
+        let n_clusters = profiles.iter().filter(|p| !p.noise).count();
         let stable = match stable_clusters {
-            Some(n) => format!("{n} of {} clusters are stable", profiles.len()),
-            None => format!("{} clusters (stability not measured)", profiles.len()),
+            Some(n) => format!("{n} of {n_clusters} clusters are stable"),
+            None => format!("{n_clusters} clusters (stability not measured)"),
         };
         format!(
             "structure found: {stable} and the mean silhouette is {:.2}",

@@ -25,8 +25,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::{
-    ClusterParams, Clustering, UnitFit, Units, derive_seed, finish, fit_units, modes_of, streams,
-    unit_labels,
+    ClusterParams, Clustering, UnitFit, Units, derive_seed, finish, fit_units, streams, unit_labels,
 };
 use crate::error::{Error, Result};
 use crate::tag_matrix::TagMatrix;
@@ -159,9 +158,15 @@ fn one_resample(
         .collect())
 }
 
-/// Moves the cases of clusters below the dissolve threshold (not DBSCAN's noise) to the most
-/// probable or nearest stable cluster, when at least one cluster is stable. Returns the new clustering, the
-/// stability of its clusters and the numbers of the dissolved clusters (in the old numbering).
+/// Moves the cases of clusters below the dissolve threshold into one rest group of households
+/// in no cluster, when at least one cluster is stable: DBSCAN's noise cluster if there is one,
+/// otherwise a new cluster, numbered last and marked as noise. Returns the new clustering, the
+/// stability of its clusters (none for a new rest group) and the numbers of the dissolved
+/// clusters (in the old numbering).
+///
+/// The households are not moved into the stable clusters: a dissolved group is typically the
+/// households that share no cocktail, and counting them in a cocktail would blur its profile
+/// and its savings.
 pub(super) fn dissolve_unstable(
     matrix: &TagMatrix,
     profile_of_case: &[usize],
@@ -172,64 +177,63 @@ pub(super) fn dissolve_unstable(
 ) -> (Clustering, Stability, Vec<usize>) {
     let k = clustering.k;
     let is_noise = |c: usize| clustering.noise_cluster == Some(c);
-    let stable: Vec<bool> = (0..k)
-        .map(|c| !is_noise(c) && stability.adjusted[c] >= params.stability_threshold)
-        .collect();
+    let any_stable =
+        (0..k).any(|c| !is_noise(c) && stability.adjusted[c] >= params.stability_threshold);
     let dissolved: Vec<usize> = (0..k)
         .filter(|&c| !is_noise(c) && stability.adjusted[c] < params.dissolve_threshold)
         .collect();
-    if dissolved.is_empty() || !stable.contains(&true) {
+    if dissolved.is_empty() || !any_stable {
         return (clustering, stability, Vec::new());
     }
-    let mut labels = unit_labels(&clustering, profile_of_case, units.len());
-    // Unit-level posteriors, from any case of each unit.
-    let mut case_of_unit = vec![0; units.len()];
-    for (case, &p) in profile_of_case.iter().enumerate() {
-        case_of_unit[p] = case;
-    }
-    let posteriors = clustering.probabilities.as_ref();
-    let modes = modes_of(units, &labels, k);
-    for u in 0..units.len() {
-        if !dissolved.contains(&labels[u]) {
-            continue;
+    let rest = clustering.noise_cluster.unwrap_or(k);
+    let labels: Vec<usize> = unit_labels(&clustering, profile_of_case, units.len())
+        .into_iter()
+        .map(|label| {
+            if dissolved.contains(&label) {
+                rest
+            } else {
+                label
+            }
+        })
+        .collect();
+    // Unit-level posteriors, from any case of each unit; the rest group has no class.
+    let unit_probabilities = clustering.probabilities.as_ref().map(|p| {
+        let mut case_of_unit = vec![0; units.len()];
+        for (case, &unit) in profile_of_case.iter().enumerate() {
+            case_of_unit[unit] = case;
         }
-        let score = |c: usize| match posteriors {
-            Some(p) => -p[[case_of_unit[u], c]],
-            None => params.dissimilarity.between(units.rows.row(u), &modes[c]),
-        };
-        labels[u] = (0..k)
-            .filter(|&c| stable[c])
-            .min_by(|&a, &b| score(a).total_cmp(&score(b)).then(a.cmp(&b)))
-            .expect("a stable cluster exists");
-    }
-    let unit_probabilities = posteriors.map(|p| {
-        let mut out = ndarray::Array2::zeros((units.len(), k));
-        for (u, &case) in case_of_unit.iter().enumerate() {
-            out.row_mut(u).assign(&p.row(case));
-        }
-        out
+        p.select(ndarray::Axis(0), &case_of_unit)
     });
     let fit = UnitFit {
         requested_k: k,
         labels,
-        n_labels: k,
+        n_labels: k.max(rest + 1),
         probabilities: unit_probabilities,
         log_likelihood: None,
-        noise_label: clustering.noise_cluster,
+        noise_label: Some(rest),
         dendrogram: None,
     };
     let after = finish(matrix, profile_of_case, units, &fit, params);
     // Old number of each new cluster: a case that kept its cluster tells.
-    let mut old_of_new = vec![0; after.k];
+    let mut old_of_new = vec![None; after.k];
     for (case, &new) in after.labels.iter().enumerate() {
         let old = clustering.labels[case];
         if !dissolved.contains(&old) {
-            old_of_new[new] = old;
+            old_of_new[new] = Some(old);
         }
     }
+    // Only the rest group, last, can lack an old number, so the values stay aligned.
     let kept = Stability {
-        raw: old_of_new.iter().map(|&o| stability.raw[o]).collect(),
-        adjusted: old_of_new.iter().map(|&o| stability.adjusted[o]).collect(),
+        raw: old_of_new
+            .iter()
+            .flatten()
+            .map(|&o| stability.raw[o])
+            .collect(),
+        adjusted: old_of_new
+            .iter()
+            .flatten()
+            .map(|&o| stability.adjusted[o])
+            .collect(),
     };
     (after, kept, dissolved)
 }

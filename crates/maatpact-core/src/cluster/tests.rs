@@ -37,9 +37,11 @@ fn sample_data_give_exactly_the_four_reference_cocktails() {
         },
     );
     assert_eq!(
-        result.clustering.k, 4,
+        result.clustering.n_clusters(),
+        4,
         "{:?} {:?}",
-        result.k_selection, result.dissolved
+        result.k_selection,
+        result.dissolved
     );
     assert!(
         result.structure.has_structure,
@@ -49,6 +51,7 @@ fn sample_data_give_exactly_the_four_reference_cocktails() {
     let mut matched: Vec<&str> = result
         .profiles
         .iter()
+        .filter(|p| !p.noise)
         .map(|p| {
             let m = p
                 .reference
@@ -89,10 +92,24 @@ fn a_thousand_cases_recover_every_cocktail_near_the_oracle() {
         "{:?}",
         result.profiles
     );
-    // On this seed the households without a cocktail form two unstable groups that are
-    // dissolved into the cocktails (ARI 0.754 against the oracle's 0.836); the mean over ten
-    // seeds is 0.785 against 0.828.
-    assert!(ari >= oracle - 0.1, "ARI {ari:.3}, oracle {oracle:.3}");
+    // On this seed the households without a cocktail form two unstable groups, whose
+    // households end up in no cluster (ARI 0.803 against the oracle's 0.836); the mean over
+    // ten seeds is 0.804 against 0.828.
+    assert!(ari >= oracle - 0.05, "ARI {ari:.3}, oracle {oracle:.3}");
+    // The dissolved groups' households are together in the noise cluster, which is no class.
+    let noise = result
+        .clustering
+        .noise_cluster
+        .expect("groups were dissolved");
+    let rest = &result.profiles[noise];
+    assert!(rest.noise && rest.defining_tags.is_empty() && rest.reference.is_none());
+    assert_eq!(
+        rest.size,
+        result.dissolved.iter().map(|d| d.size).sum::<usize>()
+    );
+    assert_eq!(result.clustering.published_number(noise), 0);
+    let probabilities = result.clustering.probabilities.as_ref().unwrap();
+    assert_eq!(probabilities.ncols(), result.clustering.n_clusters());
     assert!(
         result.structure.has_structure,
         "{}",
