@@ -346,3 +346,41 @@ fn a_model_of_another_version_is_refused() {
     );
     assert!(!dir.path().join("s.csv").exists());
 }
+
+#[test]
+fn dbscan_noise_is_cluster_0_and_no_row_of_clusters_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = maatpact(&[
+        "cluster",
+        "data-sample/cases.csv",
+        "--algorithm",
+        "dbscan",
+        "--stability-resamples",
+        "10",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let read = |name: &str| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let clusters = read("clusters.csv");
+    let numbers: Vec<String> = clusters.iter().map(|r| r[0].clone()).collect();
+    let expected: Vec<String> = (1..=clusters.len()).map(|c| c.to_string()).collect();
+    assert_eq!(numbers, expected);
+    assert!(clusters.iter().all(|r| !r[2].is_empty()), "{clusters:?}");
+    let noise = read("assignments.csv")
+        .iter()
+        .filter(|r| r[1] == "0")
+        .count();
+    assert!(noise > 0);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("{noise} cases in no cluster")),
+        "{stdout}"
+    );
+}

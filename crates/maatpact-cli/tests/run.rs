@@ -213,10 +213,52 @@ fn check_files_and_report(files: &BTreeMap<String, Vec<u8>>) {
             );
         }
     }
+    check_cluster_numbering(files, &report);
     // Self-contained HTML: no scripts, no external resources.
     assert!(
         !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http")
     );
+}
+
+/// Clusters are 1..k in `clusters.csv`; the households in no cluster are cluster 0 in the
+/// other tables, and every table and `summary.json` count the same households per cluster.
+fn check_cluster_numbering(files: &BTreeMap<String, Vec<u8>>, report: &str) {
+    let summary: serde_json::Value = serde_json::from_slice(&files["summary.json"]).unwrap();
+    let k = summary["k"].as_u64().unwrap() as usize;
+    let in_no_cluster = summary["n_in_no_cluster"].as_u64().unwrap() as usize;
+    let (headers, rows) = csv_rows(&files["clusters.csv"]);
+    let numbers: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    let expected: Vec<String> = (1..=k).map(|c| c.to_string()).collect();
+    assert_eq!(numbers, expected);
+    let size = headers.iter().position(|h| h == "size").unwrap();
+    let (_, assignments) = csv_rows(&files["assignments.csv"]);
+    let mut per_cluster = vec![0usize; k + 1];
+    for row in &assignments {
+        per_cluster[row[1].parse::<usize>().unwrap()] += 1;
+    }
+    assert_eq!(per_cluster[0], in_no_cluster);
+    for (row, &count) in rows.iter().zip(&per_cluster[1..]) {
+        assert!(
+            row[size] == "." || row[size] == count.to_string(),
+            "{row:?}"
+        );
+    }
+    let (headers, rows) = csv_rows(&files["savings_per_cluster.csv"]);
+    let n_cases = headers.iter().position(|h| h == "n_cases").unwrap();
+    for row in &rows {
+        let cluster: usize = row[0].parse().unwrap();
+        assert!(row[n_cases] == "." || row[n_cases] == per_cluster[cluster].to_string());
+    }
+    assert_eq!(
+        rows.iter().any(|r| r[0] == "0"),
+        in_no_cluster > 0,
+        "cluster 0 has savings rows exactly when households are in no cluster"
+    );
+    if in_no_cluster > 0 {
+        assert!(report.contains(&format!(
+            "{in_no_cluster} huishoudens vallen in geen cluster"
+        )));
+    }
 }
 
 /// The overall savings equal an independent sum of the columns of `data-sample/cases.csv`.
