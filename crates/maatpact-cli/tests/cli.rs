@@ -384,3 +384,29 @@ fn dbscan_noise_is_cluster_0_and_no_row_of_clusters_csv() {
         "{stdout}"
     );
 }
+
+#[test]
+fn compare_leaves_out_the_households_in_no_cluster() {
+    // Phase 2 of the sample has a group of households in no cluster; it is no cocktail, so it
+    // is never reported as a new (or vanished) one.
+    let dir = tempfile::tempdir().unwrap();
+    let output = maatpact(&[
+        "compare",
+        "data-sample/cases.csv",
+        "--by",
+        "phase",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(dir.path().join("compare.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let tags = if &row[0] == "new" { &row[4] } else { &row[3] };
+        assert!(!tags.is_empty(), "{row:?}");
+    }
+}

@@ -43,11 +43,13 @@ pub fn cluster_side(
     })
 }
 
-/// The summaries of a side's clusters, with their mean savings in euros.
+/// The summaries of a side's clusters, with their mean savings in euros. The households in
+/// no cluster are no cocktail, so they are left out.
 fn summaries(side: &Side) -> Vec<CocktailSummary> {
     side.result
         .profiles
         .iter()
+        .filter(|profile| !profile.noise)
         .map(|profile| {
             let savings: Vec<f64> = side
                 .cases
