@@ -137,6 +137,11 @@ pub fn report_blocks(
     meta: &ReportMeta,
 ) -> Vec<Block> {
     let t = |nl: &str, en: &str| lang.t(nl, en).to_owned();
+    // Cluster 0 is the households in no cluster.
+    let cluster_number = |number: &str| match number {
+        "0" => t("0 (geen cluster)", "0 (no cluster)"),
+        _ => number.to_owned(),
+    };
     let empty = Table::default();
     let get = |name: &str| tables.get(name).unwrap_or(&empty);
     let overall = get("savings_overall.csv");
@@ -306,7 +311,7 @@ pub fn report_blocks(
     let mut rows = Vec::new();
     for row in &per_cluster.rows {
         rows.push(vec![
-            cell(per_cluster, row, "cluster").to_owned(),
+            cluster_number(cell(per_cluster, row, "cluster")),
             cell(per_cluster, row, "n_with_kba").to_owned(),
             lang.euros(cell(per_cluster, row, "cost_current_total")),
             lang.euros(cell(per_cluster, row, "cost_threatened_total")),
@@ -479,7 +484,7 @@ pub fn report_blocks(
             .iter()
             .map(|r| {
                 vec![
-                    cell(satisfaction, r, "cluster").to_owned(),
+                    cluster_number(cell(satisfaction, r, "cluster")),
                     lang.number(cell(satisfaction, r, "mean_start")),
                     lang.number(cell(satisfaction, r, "mean_6m")),
                     lang.number(cell(satisfaction, r, "mean_12m")),
