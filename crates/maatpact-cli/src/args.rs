@@ -249,6 +249,9 @@ pub struct BenchArgs {
     /// Bootstrap resamples for stability (0 skips it)
     #[arg(long, default_value_t = 0)]
     pub stability_resamples: usize,
+    /// Cases the true_model row is fitted on: other cases of the same generator (0 skips it)
+    #[arg(long, default_value_t = 200_000)]
+    pub true_model_cases: usize,
     /// The output folder for bench.csv, bench.md and charts
     #[arg(long, default_value = "bench-output")]
     pub out: PathBuf,

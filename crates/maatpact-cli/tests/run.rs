@@ -484,6 +484,8 @@ fn bench_reports_every_method_beside_the_oracle() {
             "0.1,1",
             "--repeats",
             "1",
+            "--true-model-cases",
+            "20000",
             "--out",
             out.to_str().unwrap(),
             "--quiet",
@@ -498,21 +500,27 @@ fn bench_reports_every_method_beside_the_oracle() {
     );
     let (headers, rows) = csv_rows(&std::fs::read(out.join("bench.csv")).unwrap());
     assert_eq!(headers[..4], ["size", "noise", "algorithm", "repeat"]);
-    // (oracle + 2 methods) × 2 noise levels.
-    assert_eq!(rows.len(), 6);
+    // (oracle + 2 methods) × 2 noise levels, and the true model where there is a truth.
+    assert_eq!(rows.len(), 7);
     let algorithm = headers.iter().position(|h| h == "algorithm").unwrap();
     let ari = headers.iter().position(|h| h == "ari").unwrap();
     let noise = headers.iter().position(|h| h == "noise").unwrap();
-    let oracle_at = |level: &str| {
+    let ari_of = |method: &str, level: &str| {
         rows.iter()
-            .find(|r| r[algorithm] == "oracle" && r[noise] == level)
-            .unwrap()[ari]
-            .clone()
+            .find(|r| r[algorithm] == method && r[noise] == level)
+            .map(|r| r[ari].clone())
     };
-    let oracle: f64 = oracle_at("0.10").parse().unwrap();
+    let oracle: f64 = ari_of("oracle", "0.10").unwrap().parse().unwrap();
     assert!(oracle > 0.6, "oracle ARI {oracle}");
+    // Without the sample's labels the same model does somewhat worse on 300 cases.
+    let true_model: f64 = ari_of("true_model", "0.10").unwrap().parse().unwrap();
+    assert!(
+        true_model > 0.6 && true_model < oracle + 0.02,
+        "true model {true_model}, oracle {oracle}"
+    );
     // On the noise preset the truth is one class: no ARI to report, not a perfect one.
-    assert_eq!(oracle_at("1.00"), "");
+    assert_eq!(ari_of("oracle", "1.00").unwrap(), "");
+    assert_eq!(ari_of("true_model", "1.00"), None);
     let markdown = std::fs::read_to_string(out.join("bench.md")).unwrap();
     assert!(markdown.contains("| 300 | 0.10 | kmodes |"), "{markdown}");
     for chart in ["quality_vs_noise", "time_vs_size"] {

@@ -1,16 +1,17 @@
 //! `maatpact bench`: clustering methods against a known truth. Synthetic data with planted
 //! cocktails; for every size, noise level, method and repeat: ARI and NMI against the truth,
 //! silhouette, which planted cocktails came back exactly, wall time and peak memory; and
-//! beside every method the oracle, the ceiling no unsupervised method can beat by much.
+//! beside every method the oracle, the ceiling no unsupervised method can beat by much, and
+//! the true model, the same classifier without the sample's labels.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use maatpact_core::{
-    ClusterAlgorithm, ClusterParams, Config, KChoice, PlantedParams, Preset, SynthParams,
-    TagMatrix, adjusted_rand_index, cluster, normalized_mutual_information, oracle_labels,
-    synthesize,
+    BernoulliClasses, Case, ClusterAlgorithm, ClusterParams, Config, KChoice, PlantedParams,
+    Preset, SynthParams, TagMatrix, adjusted_rand_index, cluster, normalized_mutual_information,
+    oracle_labels, synthesize,
 };
 
 use crate::charts::{LineData, RenderedChart, line_chart};
@@ -42,6 +43,9 @@ pub struct BenchSettings {
     pub k: KChoice,
     /// Bootstrap resamples for stability (0 skips it, which is the default for speed).
     pub stability_resamples: usize,
+    /// Cases of the same generator (another seed) that the `true_model` row is fitted on;
+    /// 0 skips it.
+    pub true_model_cases: usize,
     /// The output folder.
     pub out: PathBuf,
 }
@@ -53,7 +57,7 @@ pub struct BenchRow {
     pub size: usize,
     /// Noise level.
     pub noise: f64,
-    /// Method, or `oracle`.
+    /// Method, `oracle` or `true_model`.
     pub algorithm: String,
     /// Repeat index.
     pub repeat: usize,
@@ -77,23 +81,22 @@ pub struct BenchRow {
     pub status: String,
 }
 
-/// The truth of synthetic cases as label indices (`noise` is its own class).
-fn truth_labels(cases: &[maatpact_core::Case]) -> Vec<usize> {
-    let mut names: Vec<&str> = cases
-        .iter()
-        .map(|c| c.true_cluster.as_deref().unwrap_or(""))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
+/// The truth of synthetic cases as label indices: the planted cocktails in order, then the
+/// noise cases, so that two samples of one generator number their classes alike.
+fn truth_labels(cases: &[Case], cocktails: &[maatpact_core::ReferenceCocktail]) -> Vec<usize> {
     cases
         .iter()
         .map(|c| {
-            names
-                .binary_search(&c.true_cluster.as_deref().unwrap_or(""))
-                .unwrap_or(0)
+            c.true_cluster
+                .as_deref()
+                .and_then(|id| cocktails.iter().position(|r| r.id == id))
+                .unwrap_or(cocktails.len())
         })
         .collect()
 }
+
+/// Mixed into the data seed for the cases the `true_model` row is fitted on.
+const TRUE_MODEL_SEED: u64 = 0x7275_655f_6d6f_6465;
 
 /// Runs the benchmark and writes `bench.csv`, `bench.md` and two charts.
 pub fn run_bench(settings: &BenchSettings, progress: &dyn Fn(&str)) -> Result<Vec<BenchRow>> {
@@ -124,22 +127,25 @@ pub fn run_bench(settings: &BenchSettings, progress: &dyn Fn(&str)) -> Result<Ve
                 } else {
                     Preset::Maatpact
                 };
-                let synthetic = synthesize(
-                    &SynthParams {
-                        preset,
-                        n_cases: Some(size),
-                        seed: data_seed,
-                        planted: PlantedParams {
-                            noise_fraction: noise.min(1.0),
-                            extra_tags: settings.extra_tags,
-                            n_cocktails: Some(settings.n_cocktails),
-                            ..PlantedParams::default()
+                let generate = |n_cases: usize, seed: u64| {
+                    synthesize(
+                        &SynthParams {
+                            preset,
+                            n_cases: Some(n_cases),
+                            seed,
+                            planted: PlantedParams {
+                                noise_fraction: noise.min(1.0),
+                                extra_tags: settings.extra_tags,
+                                n_cocktails: Some(settings.n_cocktails),
+                                ..PlantedParams::default()
+                            },
                         },
-                    },
-                    &config,
-                )?;
+                        &config,
+                    )
+                };
+                let synthetic = generate(size, data_seed)?;
                 let matrix = TagMatrix::from_cases(&synthetic.cases, synthetic.vocabulary.len());
-                let truth = truth_labels(&synthetic.cases);
+                let truth = truth_labels(&synthetic.cases, &synthetic.cocktails);
                 // Against a truth of one class (the noise preset) ARI and NMI are 0/0: they say
                 // nothing, and are left empty rather than shown as 1 for the oracle.
                 let informative = truth.iter().any(|&t| t != truth[0]);
@@ -156,14 +162,13 @@ pub fn run_bench(settings: &BenchSettings, progress: &dyn Fn(&str)) -> Result<Ve
                 } else {
                     synthetic.cocktails.iter().map(|c| c.tags.clone()).collect()
                 };
-                let oracle = oracle_labels(&matrix, &truth);
-                rows.push(BenchRow {
+                let ceiling = |algorithm: &str, labels: &[usize]| BenchRow {
                     size,
                     noise,
-                    algorithm: "oracle".into(),
+                    algorithm: algorithm.into(),
                     repeat,
-                    ari: agreement(&oracle).map(|a| a.0),
-                    nmi: agreement(&oracle).map(|a| a.1),
+                    ari: agreement(labels).map(|a| a.0),
+                    nmi: agreement(labels).map(|a| a.1),
                     silhouette: None,
                     recovered: None,
                     planted: planted.len(),
@@ -171,7 +176,20 @@ pub fn run_bench(settings: &BenchSettings, progress: &dyn Fn(&str)) -> Result<Ve
                     seconds: None,
                     peak_mib: None,
                     status: "ok".into(),
-                });
+                };
+                rows.push(ceiling("oracle", &oracle_labels(&matrix, &truth)));
+                if informative && settings.true_model_cases > 0 {
+                    // Fitted on the generator's other cases, it does not know the sample's
+                    // labels: the oracle's advantage on small samples shows against it.
+                    let source = generate(settings.true_model_cases, data_seed ^ TRUE_MODEL_SEED)?;
+                    let source_matrix =
+                        TagMatrix::from_cases(&source.cases, source.vocabulary.len());
+                    let model = BernoulliClasses::fit(
+                        &source_matrix,
+                        &truth_labels(&source.cases, &source.cocktails),
+                    );
+                    rows.push(ceiling("true_model", &model.assign(&matrix)));
+                }
                 for &algorithm in &settings.algorithms {
                     progress(&format!(
                         "n={size} noise={noise} repeat={repeat} {algorithm}"
@@ -365,8 +383,13 @@ pub fn bench_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
     let blocks = vec![
         Block::Heading(1, "maatpact bench".into()),
         Block::Paragraph(format!(
-            "Synthetic data (maatpact preset; noise level 1.00 is the noise preset), {} planted cocktails, {} extra tags, {} repeat(s) from seed {}, k {}. Median (range) over repeats. `oracle` is a Bernoulli model per true cluster fitted with the true labels: the ceiling for ARI. Peak memory is the process's peak resident set during the run (Linux).",
-            settings.n_cocktails, settings.extra_tags, settings.repeats, settings.seed, settings.k
+            "Synthetic data (maatpact preset; noise level 1.00 is the noise preset), {} planted cocktails, {} extra tags, {} repeat(s) from seed {}, k {}. Median (range) over repeats. `oracle` is a Bernoulli model per true cluster fitted with the true labels: the ceiling for ARI. `true_model` is the same model fitted on {} other cases of the same generator: fitted on the sample itself, the oracle knows its labels, which on small samples puts it above anything that does not. Peak memory is the process's peak resident set during the run (Linux).",
+            settings.n_cocktails,
+            settings.extra_tags,
+            settings.repeats,
+            settings.seed,
+            settings.k,
+            settings.true_model_cases
         )),
         Block::Table(
             [
@@ -435,7 +458,7 @@ fn bench_charts(rows: &[BenchRow], settings: &BenchSettings) -> Result<Vec<Rende
         log_scale: true,
         series: algorithms
             .iter()
-            .filter(|a| a.as_str() != "oracle")
+            .filter(|a| !matches!(a.as_str(), "oracle" | "true_model"))
             .map(|algorithm| {
                 let points = settings
                     .sizes

@@ -27,6 +27,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         extra_tags: args.extra_tags,
         k: args.k,
         stability_resamples: args.stability_resamples,
+        true_model_cases: args.true_model_cases,
         out: args.out.clone(),
     };
     let quiet = args.quiet;
