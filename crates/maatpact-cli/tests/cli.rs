@@ -19,6 +19,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The data rows of a CSV file the binary wrote.
+fn csv_records(path: &Path) -> Vec<csv::StringRecord> {
+    let text = std::fs::read_to_string(path).unwrap();
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
 #[test]
 fn validate_accepts_the_samples() {
     for sample in ["data-sample/cases.csv", "data-sample/cases-excel-nl.csv"] {
@@ -206,13 +215,8 @@ fn compare_phases(
         out.to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let text = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    let rows = csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.unwrap())
-        .collect();
     (
-        rows,
+        csv_records(&out.join("compare.csv")),
         std::fs::read_to_string(out.join("compare.html")).unwrap(),
     )
 }
@@ -303,10 +307,9 @@ fn screen_flags_cases_that_kept_their_whole_cocktail() {
         &maatpact_pipeline::LoadSettings::default(),
     )
     .unwrap();
-    let text = std::fs::read_to_string(&screened).unwrap();
-    let flags: Vec<String> = csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.unwrap()[7].to_owned())
+    let flags: Vec<String> = csv_records(&screened)
+        .iter()
+        .map(|r| r[7].to_owned())
         .collect();
     let mut checked = 0;
     for (case, flag) in sample.cases.iter().zip(&flags) {
@@ -361,21 +364,14 @@ fn dbscan_noise_is_cluster_0_and_no_row_of_clusters_csv() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let read = |name: &str| -> Vec<Vec<String>> {
-        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
-        csv::Reader::from_reader(text.as_bytes())
-            .records()
-            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-            .collect()
-    };
-    let clusters = read("clusters.csv");
-    let numbers: Vec<String> = clusters.iter().map(|r| r[0].clone()).collect();
+    let clusters = csv_records(&dir.path().join("clusters.csv"));
+    let numbers: Vec<String> = clusters.iter().map(|r| r[0].to_owned()).collect();
     let expected: Vec<String> = (1..=clusters.len()).map(|c| c.to_string()).collect();
     assert_eq!(numbers, expected);
     assert!(clusters.iter().all(|r| !r[2].is_empty()), "{clusters:?}");
-    let noise = read("assignments.csv")
+    let noise = csv_records(&dir.path().join("assignments.csv"))
         .iter()
-        .filter(|r| r[1] == "0")
+        .filter(|r| &r[1] == "0")
         .count();
     assert!(noise > 0);
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -399,11 +395,7 @@ fn compare_leaves_out_the_households_in_no_cluster() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let text = std::fs::read_to_string(dir.path().join("compare.csv")).unwrap();
-    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.unwrap())
-        .collect();
+    let rows = csv_records(&dir.path().join("compare.csv"));
     assert!(!rows.is_empty());
     for row in &rows {
         let tags = if &row[0] == "new" { &row[4] } else { &row[3] };
