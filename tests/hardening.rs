@@ -28,7 +28,7 @@ const CELL_CODES: &[&str] = &[
 ];
 
 /// Findings about a whole row, or the header: they must name the row.
-const ROW_CODES: &[&str] = &["ragged_row", "no_rows", "missing_column"];
+const ROW_CODES: &[&str] = &["ragged_row", "short_row", "no_rows", "missing_column"];
 
 /// Checks that an input was refused, and that every error says where it is.
 fn assert_refused_with_location(name: &str, validated: &Validated) {

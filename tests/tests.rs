@@ -2,4 +2,5 @@
 
 mod hardening;
 mod loading;
+mod pseudonymise;
 mod savings;

@@ -35,7 +35,8 @@ pub enum Command {
     Bench(BenchArgs),
     /// Write seeded synthetic case records with a known truth
     Synth(SynthArgs),
-    /// Write a copy with case ids replaced by keyed hashes and identifier columns dropped
+    /// Write a copy with case ids replaced by keyed letter-only pseudonyms and identifier
+    /// columns dropped
     Pseudonymise(PseudonymiseArgs),
 }
 
@@ -288,6 +289,13 @@ pub struct SynthArgs {
 }
 
 /// `maatpact pseudonymise`.
+///
+/// Each case id becomes `P-` and 16 letters (an HMAC-SHA256 of the id under the key, e.g.
+/// `P-kqbtrgmdhsflpcnj`). The pseudonyms hold no digits, so they can never look like a BSN,
+/// a date or an amount, and the copy passes `maatpact validate`. Columns that name a person
+/// (name, BSN, address, birth date, e-mail, phone) are dropped, and a BSN in any other cell
+/// is replaced by `[BSN verwijderd]`. The same key gives the same pseudonyms, so files of
+/// later phases can be linked; keep the key apart from the data.
 #[derive(Debug, Args)]
 pub struct PseudonymiseArgs {
     /// The file with identifiers

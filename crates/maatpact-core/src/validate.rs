@@ -10,7 +10,7 @@ use crate::case::{BottleneckId, Case, Date, TagId};
 use crate::config::{Config, Vocabulary, did_you_mean};
 use crate::money::Cents;
 use crate::numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
-use crate::privacy::{PSEUDONYMISE_HINT, find_bsn, identifier_in_header, mask};
+use crate::privacy::{PSEUDONYMISE_HINT, case_id_is_bsn, find_bsn, identifier_in_header, mask};
 use crate::text::header_key;
 
 /// A table as read from a file: headers and rows of strings, before any interpretation.
@@ -446,25 +446,26 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            if raw.cells.len() < table.headers.len()
-                && raw.cells.len() <= 1
-                && table.headers.len() > 1
-            {
+            // A short row is almost always a broken line (an unquoted newline in a text
+            // cell, a lost delimiter): reading it would silently shift or drop the values
+            // it lacks. Empty trailing fields count, so `a;b;;;` under five columns is whole.
+            if raw.cells.len() < table.headers.len() {
                 self.push(
                     Severity::Error,
-                    "ragged_row",
+                    "short_row",
                     Some(raw.row),
                     None,
                     format!(
-                        "row has {} field but the header has {} (mixed delimiters?)",
+                        "row has {} field{} but the header has {}: a broken line (a newline inside an unquoted text cell?), a lost delimiter, or mixed delimiters; fix the file",
                         raw.cells.len(),
+                        if raw.cells.len() == 1 { "" } else { "s" },
                         table.headers.len()
                     ),
                     None,
                 );
                 continue;
             }
-            self.scan_row_for_bsn(raw);
+            self.scan_row_for_bsn(raw, columns.get(Field::CaseId));
             let case = self.read_row(
                 raw,
                 &columns,
@@ -599,24 +600,29 @@ impl Validator<'_> {
         Some(Columns { fields, one_hot })
     }
 
-    /// Any cell, in any column, that holds a BSN refuses the input. The value is masked.
-    fn scan_row_for_bsn(&mut self, raw: &RawRow) {
+    /// Any cell, in any column, that holds a BSN refuses the input. The value is masked. The
+    /// case id may be any pseudonym (digit runs included), so there only an id that is
+    /// exactly a BSN counts.
+    fn scan_row_for_bsn(&mut self, raw: &RawRow, case_id_column: Option<usize>) {
         let table = self.table;
-        {
-            for (index, cell) in raw.cells.iter().enumerate().take(table.headers.len()) {
-                if let Some(digits) = find_bsn(cell) {
-                    let digits = std::str::from_utf8(&digits).unwrap_or_default();
-                    self.push(
-                        Severity::Error,
-                        "bsn",
-                        Some(raw.row),
-                        Some(index),
-                        format!(
-                            "cell holds what looks like a BSN (9 digits that pass the elfproef); maatpact refuses personal data: {PSEUDONYMISE_HINT}, and remove BSNs from free text"
-                        ),
-                        Some(mask(digits)),
-                    );
-                }
+        for (index, cell) in raw.cells.iter().enumerate().take(table.headers.len()) {
+            let found = if Some(index) == case_id_column {
+                case_id_is_bsn(cell)
+            } else {
+                find_bsn(cell)
+            };
+            if let Some(digits) = found {
+                let digits = std::str::from_utf8(&digits).unwrap_or_default();
+                self.push(
+                    Severity::Error,
+                    "bsn",
+                    Some(raw.row),
+                    Some(index),
+                    format!(
+                        "cell holds what looks like a BSN (9 digits that pass the elfproef); maatpact refuses personal data: {PSEUDONYMISE_HINT}, and remove BSNs from free text"
+                    ),
+                    Some(mask(digits)),
+                );
             }
         }
     }

@@ -19,6 +19,7 @@ mod error;
 mod load;
 mod memory;
 mod model_io;
+mod pseudonymise;
 mod read;
 mod read_parquet;
 mod read_xlsx;
@@ -41,6 +42,7 @@ pub use error::{Error, Result};
 pub use load::{LoadSettings, load, load_valid};
 pub use memory::{peak_memory_mib, reset_peak_memory};
 pub use model_io::{model_json, model_of, read_model};
+pub use pseudonymise::{BSN_REDACTED, MIN_KEY_BYTES, Pseudonymised, pseudonymise};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
 pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run, run_validated};
 pub use savings::{
