@@ -139,9 +139,14 @@ pub struct ClusterCommandArgs {
     pub input: PathBuf,
     #[command(flatten)]
     pub cluster: ClusterArgs,
-    /// The folder for assignments.csv, clusters.csv and k_selection.csv
+    /// The folder for clusters.csv, k_selection.csv and model.json
     #[arg(long, default_value = "cluster-output")]
     pub out: PathBuf,
+    /// A folder, apart from the output, for the files per household (assignments.csv, with
+    /// case ids) and a README saying they are not for
+    /// publication; without it they are not written
+    #[arg(long, value_name = "DIR")]
+    pub internal: Option<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -212,6 +217,11 @@ pub struct RunArgs {
     /// Allow a config whose disclosure thresholds are weaker than the defaults
     #[arg(long)]
     pub allow_weak_disclosure: bool,
+    /// A folder, apart from the output, for the files per household (assignments.csv with
+    /// case ids, data-quality findings per row) and a README saying they are not for
+    /// publication; without it they are not written
+    #[arg(long, value_name = "DIR")]
+    pub internal: Option<PathBuf>,
     /// Print only a short summary
     #[arg(long)]
     pub quiet: bool,

@@ -361,15 +361,18 @@ fn dbscan_noise_is_cluster_0_and_no_row_of_clusters_csv() {
         "--stability-resamples",
         "10",
         "--out",
-        dir.path().to_str().unwrap(),
+        dir.path().join("out").to_str().unwrap(),
+        "--internal",
+        dir.path().join("internal").to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let clusters = csv_records(&dir.path().join("clusters.csv"));
+    assert!(!dir.path().join("out/assignments.csv").exists());
+    let clusters = csv_records(&dir.path().join("out/clusters.csv"));
     let numbers: Vec<String> = clusters.iter().map(|r| r[0].to_owned()).collect();
     let expected: Vec<String> = (1..=clusters.len()).map(|c| c.to_string()).collect();
     assert_eq!(numbers, expected);
     assert!(clusters.iter().all(|r| !r[2].is_empty()), "{clusters:?}");
-    let noise = csv_records(&dir.path().join("assignments.csv"))
+    let noise = csv_records(&dir.path().join("internal/assignments.csv"))
         .iter()
         .filter(|r| &r[1] == "0")
         .count();

@@ -46,11 +46,10 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-const TABLES: [&str; 21] = [
+const TABLES: [&str; 20] = [
     "itemsets.csv",
     "rules.csv",
     "cooccurrence.csv",
-    "assignments.csv",
     "clusters.csv",
     "k_selection.csv",
     "cluster_profiles.csv",
@@ -138,22 +137,23 @@ fn run_writes_every_file_and_the_report_agrees_with_the_tables() {
     let dir = tempfile::tempdir().unwrap();
     let run = |input: &str, name: &str| {
         let out = dir.path().join(name);
-        let output = run_into(input, &out, &[]);
+        let internal = dir.path().join(format!("{name}-internal"));
+        let output = run_into(input, &out, &["--internal", internal.to_str().unwrap()]);
         assert_eq!(
             output.status.code(),
             Some(0),
             "{input}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        read_tree(&out)
+        (read_tree(&out), read_tree(&internal))
     };
-    let files = run("data-sample/cases.csv", "plain");
-    check_files_and_report(&files);
+    let (files, internal) = run("data-sample/cases.csv", "plain");
+    check_files_and_report(&files, &internal);
     check_totals_against_the_input(&files);
     // The same records as Dutch Excel writes them (`;`, decimal comma, € signs, Dutch
     // headers) give the same tables, and a report that agrees with them.
-    let excel = run("data-sample/cases-excel-nl.csv", "excel");
-    check_files_and_report(&excel);
+    let (excel, excel_internal) = run("data-sample/cases-excel-nl.csv", "excel");
+    check_files_and_report(&excel, &excel_internal);
     // Only the input's name (summary.json) and its findings (data_quality.csv) differ.
     for name in TABLES
         .iter()
@@ -167,7 +167,7 @@ fn run_writes_every_file_and_the_report_agrees_with_the_tables() {
 }
 
 /// Every listed file exists, every PNG decodes, and the report's figures are the tables'.
-fn check_files_and_report(files: &BTreeMap<String, Vec<u8>>) {
+fn check_files_and_report(files: &BTreeMap<String, Vec<u8>>, internal: &BTreeMap<String, Vec<u8>>) {
     for name in TABLES.iter().chain(&["report.md", "report.html"]) {
         assert!(files.contains_key(*name), "missing {name}");
     }
@@ -213,7 +213,7 @@ fn check_files_and_report(files: &BTreeMap<String, Vec<u8>>) {
             );
         }
     }
-    check_cluster_numbering(files, &report);
+    check_cluster_numbering(files, internal, &report);
     // Self-contained HTML: no scripts, no external resources.
     assert!(
         !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http")
@@ -222,7 +222,11 @@ fn check_files_and_report(files: &BTreeMap<String, Vec<u8>>) {
 
 /// Clusters are 1..k in `clusters.csv`; the households in no cluster are cluster 0 in the
 /// other tables, and every table and `summary.json` count the same households per cluster.
-fn check_cluster_numbering(files: &BTreeMap<String, Vec<u8>>, report: &str) {
+fn check_cluster_numbering(
+    files: &BTreeMap<String, Vec<u8>>,
+    internal: &BTreeMap<String, Vec<u8>>,
+    report: &str,
+) {
     let summary: serde_json::Value = serde_json::from_slice(&files["summary.json"]).unwrap();
     let k = summary["k"].as_u64().unwrap() as usize;
     let in_no_cluster = summary["n_in_no_cluster"].as_u64().unwrap() as usize;
@@ -231,7 +235,7 @@ fn check_cluster_numbering(files: &BTreeMap<String, Vec<u8>>, report: &str) {
     let expected: Vec<String> = (1..=k).map(|c| c.to_string()).collect();
     assert_eq!(numbers, expected);
     let size = headers.iter().position(|h| h == "size").unwrap();
-    let (_, assignments) = csv_rows(&files["assignments.csv"]);
+    let (_, assignments) = csv_rows(&internal["assignments.csv"]);
     let mut per_cluster = vec![0usize; k + 1];
     for row in &assignments {
         per_cluster[row[1].parse::<usize>().unwrap()] += 1;
@@ -408,6 +412,90 @@ fn invalid_input_is_refused_and_nothing_is_written() {
     assert!(!out.exists());
 }
 
+/// The publication holds nothing per household: no case id and no row number in any file,
+/// with or without `--internal`. The per-household files go to the internal folder, with a
+/// README that says it is not for publication, and only when it is asked for and apart.
+#[test]
+fn per_household_files_stay_out_of_the_publication() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run_into("data-sample/cases.csv", &out, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let published = read_tree(&out);
+    let input = std::fs::read_to_string(repo_root().join("data-sample/cases.csv")).unwrap();
+    let case_ids: Vec<&str> = input
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap())
+        .collect();
+    assert!(case_ids.len() > 100);
+    for (name, bytes) in &published {
+        let text = String::from_utf8_lossy(bytes);
+        for id in &case_ids {
+            assert!(!text.contains(id), "{name} holds case id {id}");
+        }
+    }
+    assert!(!published.contains_key("assignments.csv"));
+    let (headers, rows) = csv_rows(&published["data_quality.csv"]);
+    assert_eq!(headers, ["severity", "code", "n_findings", "suppressed"]);
+    // data-sample has three negative_savings warnings: fewer than 10, so not shown.
+    assert!(
+        rows.iter()
+            .all(|r| r[2] == "." || r[2].parse::<usize>().unwrap() >= 10),
+        "{rows:?}"
+    );
+    let model: serde_json::Value = serde_json::from_slice(&published["model.json"]).unwrap();
+    assert!(!model.to_string().contains("distance"), "{model}");
+
+    let internal = dir.path().join("internal");
+    let output = run_into(
+        "data-sample/cases.csv",
+        &out,
+        &["--internal", internal.to_str().unwrap()],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        read_tree(&out),
+        published,
+        "--internal changes nothing in the publication"
+    );
+    let internal_files = read_tree(&internal);
+    let readme = String::from_utf8_lossy(&internal_files["README.md"]).into_owned();
+    assert!(
+        readme.contains("niet publiceren") && readme.contains("do not publish"),
+        "{readme}"
+    );
+    let (_, assignments) = csv_rows(&internal_files["assignments.csv"]);
+    assert_eq!(assignments.len(), case_ids.len());
+    let (_, findings) = csv_rows(&internal_files["data_quality_rows.csv"]);
+    assert!(
+        findings.iter().all(|r| !r[3].is_empty()),
+        "row numbers: {findings:?}"
+    );
+
+    // An internal folder inside the publication (or around it) is refused.
+    for inside in [out.join("intern"), dir.path().to_path_buf()] {
+        let output = run_into(
+            "data-sample/cases.csv",
+            &out,
+            &["--internal", inside.to_str().unwrap()],
+        );
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("apart from the publication"));
+    }
+    assert_eq!(read_tree(&out), published);
+}
+
 #[test]
 fn weaker_disclosure_needs_an_explicit_flag() {
     let dir = tempfile::tempdir().unwrap();
@@ -439,6 +527,25 @@ fn weaker_disclosure_needs_an_explicit_flag() {
         summary.contains("\"weak_disclosure_thresholds\": true"),
         "{summary}"
     );
+    // Dominance over one contributor is weaker than over two: refused without the flag.
+    // Over three it is stricter, and runs without it.
+    for (dominance_n, code) in [(1, 2), (3, 0)] {
+        std::fs::write(
+            &config,
+            format!(
+                "[privacy]\nmin_cell_size = 10\ndominance_n = {dominance_n}\ndominance_k = 85.0\n"
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join(format!("out-n{dominance_n}"));
+        let output = run_into("data-sample/cases.csv", &out, &["--config", config_arg]);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "dominance_n = {dominance_n}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }
 
 /// notebooks-output/ in the repository is the default run on data-sample/: regenerate it

@@ -131,9 +131,14 @@ impl PrivacyThresholds {
     };
 
     /// Whether any threshold is weaker than the default, which needs an explicit opt-in.
+    ///
+    /// A cell is dominated when its `n` largest contributions exceed `k` percent of it, so
+    /// a smaller `n` (fewer contributors summed) or a larger `k` suppresses fewer cells:
+    /// weaker means `min_cell_size < 10`, `dominance_n < 2` or `dominance_k > 85`. Stricter
+    /// settings are always allowed.
     pub fn weaker_than_default(&self) -> bool {
         self.min_cell_size < Self::DEFAULT.min_cell_size
-            || self.dominance_n > Self::DEFAULT.dominance_n
+            || self.dominance_n < Self::DEFAULT.dominance_n
             || self.dominance_k > Self::DEFAULT.dominance_k
     }
 }
@@ -529,6 +534,28 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// (min_cell_size, dominance_n, dominance_k) and whether it is weaker than (10, 2, 85).
+    #[test]
+    fn weaker_thresholds_are_those_that_suppress_less() {
+        for (min_cell_size, dominance_n, dominance_k, weaker) in [
+            (10, 2, 85.0, false),
+            (9, 2, 85.0, true),
+            (20, 2, 85.0, false),
+            (10, 1, 85.0, true),
+            (10, 3, 85.0, false),
+            (10, 2, 90.0, true),
+            (10, 2, 70.0, false),
+            (15, 3, 75.0, false),
+        ] {
+            let thresholds = PrivacyThresholds {
+                min_cell_size,
+                dominance_n,
+                dominance_k,
+            };
+            assert_eq!(thresholds.weaker_than_default(), weaker, "{thresholds:?}");
+        }
+    }
 
     #[test]
     fn default_config_has_the_seed_tags_and_four_cocktails() {

@@ -44,7 +44,10 @@ pub use memory::{peak_memory_mib, reset_peak_memory};
 pub use model_io::{model_json, model_of, read_model};
 pub use pseudonymise::{BSN_REDACTED, MIN_KEY_BYTES, Pseudonymised, pseudonymise};
 pub use read::{InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table};
-pub use run::{Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster, run, run_validated};
+pub use run::{
+    INTERNAL_README, Progress, RunSettings, STAGES, Silent, Summary, SummaryCluster,
+    check_internal_apart, run, run_validated,
+};
 pub use savings::{
     Attribution, ClusterKeys, FinancierRow, Grouping, SavingsRow, SavingsSettings, SavingsTable,
     UNKNOWN, financier_table, savings_table, systeemleren_tables,

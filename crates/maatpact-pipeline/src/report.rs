@@ -580,25 +580,32 @@ pub fn report_blocks(
     // Datakwaliteit.
     let quality = get("data_quality.csv");
     blocks.push(Block::Heading(2, t("Datakwaliteit", "Data quality")));
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for row in &quality.rows {
-        *by_code.entry(cell(quality, row, "code")).or_default() += 1;
-    }
-    if by_code.is_empty() {
+    if quality.rows.is_empty() {
         blocks.push(Block::Paragraph(t(
             "De invoer gaf geen waarschuwingen.",
             "The input gave no warnings.",
         )));
     } else {
         blocks.push(Block::Paragraph(t(
-            "Waarschuwingen bij het inlezen (alle details in data_quality.csv):",
-            "Warnings while reading the input (all details in data_quality.csv):",
+            "Waarschuwingen bij het inlezen, per soort (aantallen onder de minimale celgrootte zijn weggelaten; de bevindingen per rij geeft `maatpact validate`):",
+            "Warnings while reading the input, per kind (counts below the minimum cell size are left out; `maatpact validate` gives the findings per row):",
         )));
         blocks.push(Block::Table(
             vec![t("Soort", "Kind"), t("Aantal", "Count")],
-            by_code
-                .into_iter()
-                .map(|(code, n)| vec![code.to_owned(), n.to_string()])
+            quality
+                .rows
+                .iter()
+                .map(|row| {
+                    let n = cell(quality, row, "n_findings");
+                    vec![
+                        cell(quality, row, "code").to_owned(),
+                        if n == SUPPRESSED {
+                            t("minder dan de celgrootte", "fewer than the cell size").to_owned()
+                        } else {
+                            n.to_owned()
+                        },
+                    ]
+                })
                 .collect(),
         ));
     }

@@ -20,7 +20,7 @@ use crate::error::{Error, Result, io_error};
 use crate::load::{LoadSettings, load_valid};
 use crate::report::{Lang, ReportMeta, report_blocks};
 use crate::savings::{Attribution, ClusterKeys, SavingsSettings, systeemleren_tables};
-use crate::tables::{Table, data_quality_table};
+use crate::tables::{Table, data_quality_rows_table, data_quality_table};
 use crate::{replace_dir_atomic, write_file_atomic};
 
 /// Everything a run needs.
@@ -46,7 +46,27 @@ pub struct RunSettings {
     pub lang: Lang,
     /// Whether weaker-than-default disclosure thresholds were explicitly allowed.
     pub allow_weak_disclosure: bool,
+    /// A folder for the per-household files (`assignments.csv`, `data_quality_rows.csv`),
+    /// which never go into the publication; `None` writes none of them.
+    pub internal: Option<PathBuf>,
 }
+
+/// The README of the internal folder: what it is, and that it is not for publication.
+pub const INTERNAL_README: &str = "# Intern: niet publiceren / Internal: do not publish
+
+Deze map bevat gegevens per huishouden (casusnummer, rijnummer). Ze is bedoeld voor het
+projectteam en mag niet worden gedeeld of gepubliceerd. Wat gepubliceerd mag worden staat in
+de uitvoermap van `maatpact run` (--out), die door geheimhoudingscontrole is gegaan.
+
+This folder holds data per household (case id, row number). It is for the project team only
+and must not be shared or published. What may be published is the output folder of
+`maatpact run` (--out), which has passed disclosure control.
+
+- assignments.csv: per case id, its cluster (0: in no cluster), its distance to the
+  cluster's mode, and, for latent class analysis, its class probabilities.
+- data_quality_rows.csv (`maatpact run` only): every finding of validation, with file, row, column and the
+  (masked) value.
+";
 
 /// Reports progress; the CLI draws bars, tests stay silent.
 pub trait Progress {
@@ -137,6 +157,9 @@ pub fn run_validated(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let config = &settings.load.config;
+    if let Some(internal) = &settings.internal {
+        check_internal_apart(&settings.out, internal)?;
+    }
     if config.privacy.weaker_than_default() && !settings.allow_weak_disclosure {
         return Err(Error::Usage(format!(
             "the config lowers disclosure control below the defaults (min_cell_size {} < {}, or a weaker dominance rule); pass --allow-weak-disclosure to do so deliberately",
@@ -207,10 +230,6 @@ pub fn run_validated(
     tables.insert("rules.csv".into(), mining.rules);
     tables.insert("cooccurrence.csv".into(), mining.cooccurrence);
     tables.insert(
-        "assignments.csv".into(),
-        assignments_table(&validated.cases, &result),
-    );
-    tables.insert(
         "clusters.csv".into(),
         clusters_table(&result, &validated.vocabulary, &config.privacy),
     );
@@ -225,7 +244,7 @@ pub fn run_validated(
     );
     tables.insert(
         "data_quality.csv".into(),
-        data_quality_table(&validated.issues),
+        data_quality_table(&validated.issues, &config.privacy),
     );
 
     stage(4)?;
@@ -322,8 +341,50 @@ pub fn run_validated(
         message: err.to_string(),
     })?;
     files.push(("summary.json".into(), summary_json));
-    replace_dir_atomic(&settings.out, |staging| write_all(staging, &files))?;
+    let publish = || replace_dir_atomic(&settings.out, |staging| write_all(staging, &files));
+    match &settings.internal {
+        // The internal folder is swapped in only once the publication is: a failed run
+        // leaves both as they were.
+        Some(internal) => {
+            let internal_files = vec![
+                (
+                    "assignments.csv".to_owned(),
+                    assignments_table(&validated.cases, &result).to_csv()?,
+                ),
+                (
+                    "data_quality_rows.csv".to_owned(),
+                    data_quality_rows_table(&validated.issues).to_csv()?,
+                ),
+                ("README.md".to_owned(), INTERNAL_README.as_bytes().to_vec()),
+            ];
+            replace_dir_atomic(internal, |staging| {
+                write_all(staging, &internal_files)?;
+                publish()
+            })?;
+        }
+        None => publish()?,
+    }
     Ok(summary)
+}
+
+/// The internal folder must be neither the publication folder nor inside it (or it inside
+/// the internal one): per-household files would otherwise be published with it.
+pub fn check_internal_apart(out: &Path, internal: &Path) -> Result<()> {
+    let absolute = |p: &Path| {
+        std::path::absolute(p)
+            .unwrap_or_else(|_| p.to_path_buf())
+            .components()
+            .collect::<PathBuf>()
+    };
+    let (out, internal) = (absolute(out), absolute(internal));
+    if internal.starts_with(&out) || out.starts_with(&internal) {
+        return Err(Error::Usage(format!(
+            "--internal `{}` must be a folder apart from the publication folder `{}`, not inside it or around it",
+            internal.display(),
+            out.display()
+        )));
+    }
+    Ok(())
 }
 
 fn summary_clusters(result: &ClusterResult, validated: &Validated) -> Vec<SummaryCluster> {

@@ -216,8 +216,43 @@ pub fn publishable_min_count(mining_min_count: usize, thresholds: &PrivacyThresh
     mining_min_count.max(thresholds.min_cell_size)
 }
 
-/// `data_quality.csv`: every finding of validation.
-pub fn data_quality_table(issues: &[Issue]) -> Table {
+/// `data_quality.csv` of the publication: how many findings of each kind validation made,
+/// and nothing that points at a row. A count below the minimum cell size is suppressed, as
+/// it would be in any other table: it counts households.
+pub fn data_quality_table(issues: &[Issue], thresholds: &PrivacyThresholds) -> Table {
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for issue in issues {
+        *counts
+            .entry((severity_name(issue.severity), issue.code))
+            .or_default() += 1;
+    }
+    let mut table = Table::new(&["severity", "code", "n_findings", "suppressed"]);
+    table.rows = counts
+        .into_iter()
+        .map(|((severity, code), n)| {
+            let small = n < thresholds.min_cell_size;
+            vec![
+                severity.to_owned(),
+                code.to_owned(),
+                if small {
+                    SUPPRESSED.to_owned()
+                } else {
+                    n.to_string()
+                },
+                if small {
+                    Suppression::SmallCell.code().to_owned()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    table
+}
+
+/// `data_quality_rows.csv`, for the internal folder only: every finding of validation with
+/// its file, row, column and (masked) value.
+pub fn data_quality_rows_table(issues: &[Issue]) -> Table {
     let mut table = Table::new(&[
         "severity", "code", "file", "row", "column", "message", "value",
     ]);
@@ -225,10 +260,7 @@ pub fn data_quality_table(issues: &[Issue]) -> Table {
         .iter()
         .map(|i| {
             vec![
-                match i.severity {
-                    Severity::Error => "error".into(),
-                    Severity::Warning => "warning".into(),
-                },
+                severity_name(i.severity).to_owned(),
                 i.code.to_owned(),
                 i.file.clone(),
                 i.row.map(|r| r.to_string()).unwrap_or_default(),
@@ -239,6 +271,13 @@ pub fn data_quality_table(issues: &[Issue]) -> Table {
         })
         .collect();
     table
+}
+
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
 }
 
 /// The measure columns of every savings table, after its key columns.

@@ -5,14 +5,17 @@ use std::process::ExitCode;
 use anyhow::Context;
 use maatpact_core::cluster;
 use maatpact_pipeline::{
-    assignments_table, clusters_table, k_selection_table, model_json, model_of, tag_matrix,
-    write_file_atomic,
+    INTERNAL_README, assignments_table, check_internal_apart, clusters_table, k_selection_table,
+    model_json, model_of, replace_dir_atomic, tag_matrix, write_file_atomic,
 };
 
 use crate::args::ClusterCommandArgs;
 use crate::commands::load_for_analysis;
 
 pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
+    if let Some(internal) = &args.internal {
+        check_internal_apart(&args.out, internal)?;
+    }
     let (settings, validated) = load_for_analysis(&args.input, &args.load)?;
     let params = args
         .cluster
@@ -37,11 +40,14 @@ pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
         &settings.config.cocktails,
     );
     write_file_atomic(&args.out.join("model.json"), &model_json(&model)?)?;
+    if let Some(internal) = &args.internal {
+        let assignments = assignments_table(&validated.cases, &result).to_csv()?;
+        replace_dir_atomic(internal, |staging| {
+            write_file_atomic(&staging.join("assignments.csv"), &assignments)?;
+            write_file_atomic(&staging.join("README.md"), INTERNAL_README.as_bytes())
+        })?;
+    }
     for (name, table) in [
-        (
-            "assignments.csv",
-            assignments_table(&validated.cases, &result),
-        ),
         (
             "clusters.csv",
             clusters_table(&result, &validated.vocabulary, thresholds),

@@ -85,6 +85,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         attribution: args.attribution,
         lang: args.lang,
         allow_weak_disclosure: args.allow_weak_disclosure,
+        internal: args.internal.clone(),
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(STAGES.len() as u64);
