@@ -1,8 +1,8 @@
 //! Loading and validation: fixtures per error and warning class, Dutch export variants,
 //! xlsx/Parquet equivalence, and the synth → write → read round trip.
 
-use maatpact_core::{Config, LoadOptions, Validated};
-use maatpact_pipeline::{LoadSettings, load};
+use maatpact_core::{Config, LoadOptions, UnknownTags, Validated, validate};
+use maatpact_pipeline::{LoadSettings, load, read_delimited};
 use maatpact_tests::{check_expect, fixture, load_default, render, repo_root};
 
 /// Every file in tests/data/validate has an expect file with every finding, exactly.
@@ -271,6 +271,86 @@ mod round_trip {
             let validated = maatpact_core::validate(&table, &config, &LoadOptions::default());
             prop_assert!(!validated.has_errors(), "{}", render(&validated));
             prop_assert_eq!(&validated.cases, &synthetic.cases);
+        }
+    }
+}
+
+/// Validation checks rows in parallel, chunk by chunk: the result must be what a pass row by
+/// row gives, on any number of threads. Duplicates across chunks name the first row, new
+/// tags are numbered in file order, and findings come in row order.
+#[test]
+fn parallel_validation_gives_the_row_by_row_result_on_any_number_of_threads() {
+    let mut text = String::from("case_id,problems,cost_threatened,cost_tailored,notes\n");
+    for i in 0..12_000 {
+        let id = match i {
+            9_000 => "C00005".to_owned(),
+            11_500 => String::new(),
+            _ => format!("C{i:05}"),
+        };
+        let problems = match i {
+            // New tags: `nieuw_b` first appears after `nieuw_a` is last seen, in other chunks.
+            7_000 => "wonen|nieuw_b",
+            100 | 6_000 => "ggz|nieuw_a",
+            _ if i % 7 == 0 => "schulden|wonen",
+            _ => "ggz",
+        };
+        let notes = if i == 4_500 { "bsn 123456782" } else { "" };
+        let threatened = if i == 3_000 { "veel" } else { "5000" };
+        text.push_str(&format!("{id},{problems},{threatened},2000,{notes}\n"));
+    }
+    let table = read_delimited("big.csv", text.as_bytes()).unwrap();
+    let validate_on = |threads: usize, unknown_tags: UnknownTags| {
+        let options = LoadOptions {
+            unknown_tags,
+            ..LoadOptions::default()
+        };
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| validate(&table, &Config::default(), &options))
+    };
+    for unknown_tags in [UnknownTags::Error, UnknownTags::Keep] {
+        let one = validate_on(1, unknown_tags);
+        assert_eq!(one, validate_on(3, unknown_tags), "{unknown_tags:?}");
+        let rows: Vec<usize> = one.issues.iter().filter_map(|i| i.row).collect();
+        assert!(rows.is_sorted(), "findings out of row order");
+        let duplicate = one
+            .issues
+            .iter()
+            .find(|i| i.code == "duplicate_case_id")
+            .unwrap();
+        assert_eq!(duplicate.row, Some(9_002));
+        assert!(
+            duplicate.message.ends_with("first seen in row 7"),
+            "{duplicate}"
+        );
+        let codes: Vec<&str> = one.errors().map(|i| i.code).collect();
+        match unknown_tags {
+            UnknownTags::Error => {
+                assert_eq!(
+                    codes,
+                    [
+                        "unknown_tag",
+                        "bad_number",
+                        "bsn",
+                        "unknown_tag",
+                        "unknown_tag",
+                        "duplicate_case_id",
+                        "empty_case_id"
+                    ]
+                );
+            }
+            UnknownTags::Keep => {
+                assert_eq!(
+                    codes,
+                    ["bad_number", "bsn", "duplicate_case_id", "empty_case_id"]
+                );
+                let a = one.vocabulary.resolve("nieuw_a").unwrap();
+                let b = one.vocabulary.resolve("nieuw_b").unwrap();
+                assert!(a < b, "new tags are numbered in file order");
+                assert_eq!(one.cases.len(), 12_000 - 4);
+            }
         }
     }
 }

@@ -21,8 +21,7 @@ fuzz_target!(|data: &[u8]| {
                     row.row
                 );
                 assert!(
-                    row.cells
-                        .iter()
+                    row.cells()
                         .all(|c| c.len() <= maatpact_pipeline::MAX_CELL_BYTES)
                 );
             }

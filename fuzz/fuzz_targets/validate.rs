@@ -48,7 +48,7 @@ fn table(text: &str) -> Option<RawTable> {
             table.headers = cells.iter().map(|h| h.trim().to_owned()).collect();
             header_seen = true;
         } else if cells.iter().any(|c| !c.trim().is_empty()) {
-            table.rows.push(RawRow { row, cells });
+            table.rows.push(RawRow::new(row, cells));
         }
     }
     Some(table)

@@ -30,13 +30,56 @@ pub struct RawTable {
     pub notices: Vec<Issue>,
 }
 
-/// One data row of a [`RawTable`].
+/// One data row of a [`RawTable`]: its cells stored end to end in one string, so that a
+/// million rows of 23 cells cost two allocations each rather than 23 (at 1,000,000 cases
+/// the table of one `String` per cell took 1.9 GB, most of it allocator overhead).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RawRow {
     /// The row number in the file, as a user finds it (header is row 1 in a CSV).
     pub row: usize,
-    /// The cells; a short row has fewer cells than headers.
-    pub cells: Vec<String>,
+    text: String,
+    /// Where each cell ends in `text`; a short row has fewer cells than headers.
+    ends: Vec<u32>,
+}
+
+impl RawRow {
+    /// A row from its cells, in column order.
+    ///
+    /// # Panics
+    /// If the cells add up to 4 GiB or more; readers refuse cells of more than 1 MiB and
+    /// rows of more than 1,000 columns, far below it.
+    pub fn new<S: AsRef<str>>(row: usize, cells: impl IntoIterator<Item = S>) -> RawRow {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for cell in cells {
+            text.push_str(cell.as_ref());
+            ends.push(u32::try_from(text.len()).expect("a row is below 4 GiB"));
+        }
+        text.shrink_to_fit();
+        RawRow { row, text, ends }
+    }
+
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the row has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The cell at `index`, as written.
+    pub fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)? as usize;
+        let start = index.checked_sub(1).map_or(0, |i| self.ends[i] as usize);
+        Some(&self.text[start..end])
+    }
+
+    /// The cells, in column order.
+    pub fn cells(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i).expect("index below len"))
+    }
 }
 
 /// What to do with problem tags that are not in the vocabulary.
@@ -300,8 +343,6 @@ pub fn validate(table: &RawTable, config: &Config, options: &LoadOptions) -> Val
         vocabulary: config.vocabulary.clone(),
         issues: Vec::new(),
         n_errors: 0,
-        tag_cache: HashMap::new(),
-        bottleneck_cache: HashMap::new(),
     };
     v.issues.extend(table.notices.iter().cloned());
     v.n_errors = v.errors_in_issues();
@@ -337,22 +378,54 @@ struct Validator<'a> {
     /// The errors among `issues`, counted as they are pushed: counting them per row made a
     /// file with an error in every row quadratic (50,000 such rows took minutes).
     n_errors: usize,
-    /// Resolved tag names, so a million rows of the same few names resolve each name once.
+}
+
+/// Checks the rows of one chunk of the table. Rows are checked in parallel, a chunk per
+/// task; what needs the rows in order (duplicate ids, and the numbering of new tags under
+/// `--unknown-tags keep`) is left to [`Validator::merge`].
+struct RowChecker<'t, 'l> {
+    table: &'t RawTable,
+    config: &'l Config,
+    options: &'l LoadOptions,
+    /// The configured vocabulary; tags new to it are collected, not added.
+    vocabulary: &'l Vocabulary,
+    columns: &'l Columns,
+    decimal: (DecimalStyle, bool),
+    separators: &'l [char],
+    /// The findings of the row being checked.
+    issues: Vec<Issue>,
+    /// Unknown tags of the row being checked, kept under `--unknown-tags keep`.
+    new_tags: Vec<String>,
+    /// Resolved tag names, so a chunk of the same few names resolves each name once.
     tag_cache: HashMap<String, Result<TagId, Option<String>>>,
     /// Resolved bottleneck names, likewise: an unknown name costs a did-you-mean search.
     bottleneck_cache: HashMap<String, Result<BottleneckId, Option<String>>>,
 }
 
-/// Characters that separate items of a list inside a cell: `|` always (a `|`-delimited file
-/// quotes such cells), `;` and `,` when they are not the file's delimiter.
-fn list_separators(delimiter: Option<char>) -> Vec<char> {
-    ['|', ';', ',']
-        .into_iter()
-        .filter(|&c| c == '|' || Some(c) != delimiter)
-        .collect()
+/// What checking one row gave, before the checks that need the rows in order.
+struct RowOutcome<'a> {
+    row: usize,
+    /// The row's case id as written (trimmed), when the row was read as a case.
+    case_id: Option<&'a str>,
+    case: Option<Case>,
+    issues: Vec<Issue>,
+    /// Where a duplicate-id finding goes among `issues`: after the BSN findings, as the
+    /// row is read from left to right.
+    id_finding_at: usize,
+    new_tags: Vec<String>,
 }
 
-impl Validator<'_> {
+/// Rows per parallel task. Fixed, so the work (not the result, which does not depend on it)
+/// is the same on any number of threads.
+const ROW_CHUNK: usize = 4096;
+
+/// Where findings go: the validator's list for findings about the file and its header, a
+/// row checker's list for the rows.
+trait Findings {
+    fn table(&self) -> &RawTable;
+
+    fn record(&mut self, issue: Issue);
+
     fn push(
         &mut self,
         severity: Severity,
@@ -362,16 +435,17 @@ impl Validator<'_> {
         message: String,
         value: Option<String>,
     ) {
-        self.n_errors += usize::from(severity == Severity::Error);
-        self.issues.push(Issue {
+        let table = self.table();
+        let issue = Issue {
             severity,
             code,
-            file: self.table.source.clone(),
+            file: table.source.clone(),
             row,
-            column: column.map(|c| self.table.headers[c].clone()),
+            column: column.map(|c| table.headers[c].clone()),
             message,
             value,
-        });
+        };
+        self.record(issue);
     }
 
     fn error(
@@ -392,7 +466,39 @@ impl Validator<'_> {
             value,
         );
     }
+}
 
+impl Findings for Validator<'_> {
+    fn table(&self) -> &RawTable {
+        self.table
+    }
+
+    fn record(&mut self, issue: Issue) {
+        self.n_errors += usize::from(issue.severity == Severity::Error);
+        self.issues.push(issue);
+    }
+}
+
+impl Findings for RowChecker<'_, '_> {
+    fn table(&self) -> &RawTable {
+        self.table
+    }
+
+    fn record(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+}
+
+/// Characters that separate items of a list inside a cell: `|` always (a `|`-delimited file
+/// quotes such cells), `;` and `,` when they are not the file's delimiter.
+fn list_separators(delimiter: Option<char>) -> Vec<char> {
+    ['|', ';', ',']
+        .into_iter()
+        .filter(|&c| c == '|' || Some(c) != delimiter)
+        .collect()
+}
+
+impl<'a> Validator<'a> {
     fn run(&mut self) -> (Vec<Case>, DecimalStyle) {
         let table = self.table;
         let decimal = self.options.decimal.unwrap_or(DecimalStyle::Point);
@@ -423,61 +529,99 @@ impl Validator<'_> {
         }
         let (decimal, certain) = self.decide_decimal(&columns);
         let separators = list_separators(table.delimiter);
-        let mut seen_ids: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len());
-        let mut cases = Vec::with_capacity(table.rows.len());
-        for raw in &table.rows {
-            let errors_before = self.error_count();
-            if raw.cells.len() > table.headers.len()
-                && raw.cells[table.headers.len()..]
-                    .iter()
-                    .any(|c| !c.trim().is_empty())
-            {
-                self.push(
-                    Severity::Error,
-                    "ragged_row",
-                    Some(raw.row),
-                    None,
-                    format!(
-                        "row has {} fields but the header has {} (a stray delimiter, or mixed delimiters?)",
-                        raw.cells.len(),
-                        table.headers.len()
-                    ),
-                    None,
-                );
-                continue;
+        let vocabulary = &self.config.vocabulary;
+        let (config, options, columns) = (self.config, self.options, &columns);
+        let outcomes: Vec<Vec<RowOutcome<'a>>> = table
+            .rows
+            .par_chunks(ROW_CHUNK)
+            .map(|chunk| {
+                let mut checker = RowChecker {
+                    table,
+                    config,
+                    options,
+                    vocabulary,
+                    columns,
+                    decimal: (decimal, certain),
+                    separators: &separators,
+                    issues: Vec::new(),
+                    new_tags: Vec::new(),
+                    tag_cache: HashMap::new(),
+                    bottleneck_cache: HashMap::new(),
+                };
+                chunk.iter().map(|raw| checker.check(raw)).collect()
+            })
+            .collect();
+        let case_id_column = columns.get(Field::CaseId);
+        (
+            self.merge(outcomes.into_iter().flatten(), case_id_column),
+            decimal,
+        )
+    }
+
+    /// Takes the checked rows in file order: finds duplicate case ids, numbers the tags new
+    /// to the vocabulary as they first appear, and keeps the cases of rows without errors.
+    /// The findings come out in the order a row-by-row pass gives.
+    fn merge(
+        &mut self,
+        outcomes: impl Iterator<Item = RowOutcome<'a>>,
+        case_id_column: Option<usize>,
+    ) -> Vec<Case> {
+        let mut seen_ids: HashMap<&'a str, usize> = HashMap::with_capacity(self.table.rows.len());
+        let mut cases = Vec::with_capacity(self.table.rows.len());
+        for outcome in outcomes {
+            let RowOutcome {
+                row,
+                case_id,
+                mut case,
+                mut issues,
+                id_finding_at,
+                new_tags,
+            } = outcome;
+            if let Some(id) = case_id.filter(|id| !id.is_empty()) {
+                match seen_ids.get(id) {
+                    Some(first_row) => {
+                        issues.insert(
+                            id_finding_at,
+                            Issue {
+                                severity: Severity::Error,
+                                code: "duplicate_case_id",
+                                file: self.table.source.clone(),
+                                row: Some(row),
+                                column: case_id_column.map(|c| self.table.headers[c].clone()),
+                                message: format!(
+                                    "duplicate case_id, first seen in row {first_row}"
+                                ),
+                                value: Some(id.to_owned()),
+                            },
+                        );
+                    }
+                    None => {
+                        seen_ids.insert(id, row);
+                    }
+                }
             }
-            // A short row is almost always a broken line (an unquoted newline in a text
-            // cell, a lost delimiter): reading it would silently shift or drop the values
-            // it lacks. Empty trailing fields count, so `a;b;;;` under five columns is whole.
-            if raw.cells.len() < table.headers.len() {
-                self.push(
-                    Severity::Error,
-                    "short_row",
-                    Some(raw.row),
-                    None,
-                    format!(
-                        "row has {} field{} but the header has {}: a broken line (a newline inside an unquoted text cell?), a lost delimiter, or mixed delimiters; fix the file",
-                        raw.cells.len(),
-                        if raw.cells.len() == 1 { "" } else { "s" },
-                        table.headers.len()
-                    ),
-                    None,
-                );
-                continue;
+            // New tags are numbered in order of appearance, rows with errors included, as
+            // they are read.
+            let new_ids: Vec<TagId> = new_tags
+                .iter()
+                .map(|name| self.vocabulary.intern(name))
+                .collect();
+            if let Some(case) = case.as_mut().filter(|_| !new_ids.is_empty()) {
+                case.tags.extend(new_ids);
+                case.tags.sort_unstable();
+                case.tags.dedup();
             }
-            self.scan_row_for_bsn(raw, columns.get(Field::CaseId));
-            let case = self.read_row(
-                raw,
-                &columns,
-                (decimal, certain),
-                &separators,
-                &mut seen_ids,
-            );
-            if let Some(case) = case.filter(|_| self.error_count() == errors_before) {
+            let row_errors = issues
+                .iter()
+                .filter(|i| i.severity == Severity::Error)
+                .count();
+            self.n_errors += row_errors;
+            self.issues.append(&mut issues);
+            if let Some(case) = case.filter(|_| row_errors == 0) {
                 cases.push(case);
             }
         }
-        (cases, decimal)
+        cases
     }
 
     fn error_count(&self) -> usize {
@@ -533,7 +677,7 @@ impl Validator<'_> {
                 let all_empty = table
                     .rows
                     .iter()
-                    .all(|r| r.cells.get(index).is_none_or(|c| c.trim().is_empty()));
+                    .all(|r| r.get(index).is_none_or(|c| c.trim().is_empty()));
                 if !all_empty {
                     self.push(
                         Severity::Warning,
@@ -600,33 +744,6 @@ impl Validator<'_> {
         Some(Columns { fields, one_hot })
     }
 
-    /// Any cell, in any column, that holds a BSN refuses the input. The value is masked. The
-    /// case id may be any pseudonym (digit runs included), so there only an id that is
-    /// exactly a BSN counts.
-    fn scan_row_for_bsn(&mut self, raw: &RawRow, case_id_column: Option<usize>) {
-        let table = self.table;
-        for (index, cell) in raw.cells.iter().enumerate().take(table.headers.len()) {
-            let found = if Some(index) == case_id_column {
-                case_id_is_bsn(cell)
-            } else {
-                find_bsn(cell)
-            };
-            if let Some(digits) = found {
-                let digits = std::str::from_utf8(&digits).unwrap_or_default();
-                self.push(
-                    Severity::Error,
-                    "bsn",
-                    Some(raw.row),
-                    Some(index),
-                    format!(
-                        "cell holds what looks like a BSN (9 digits that pass the elfproef); maatpact refuses personal data: {PSEUDONYMISE_HINT}, and remove BSNs from free text"
-                    ),
-                    Some(mask(digits)),
-                );
-            }
-        }
-    }
-
     fn numeric_columns(columns: &Columns) -> Vec<usize> {
         columns
             .fields
@@ -668,7 +785,7 @@ impl Validator<'_> {
             .map(|raw| {
                 let (mut comma, mut point) = (0usize, 0usize);
                 for &index in &numeric {
-                    match raw.cells.get(index).map(|c| style_evidence(c)) {
+                    match raw.get(index).map(style_evidence) {
                         Some(StyleEvidence::Comma) => comma += 1,
                         Some(StyleEvidence::Point) => point += 1,
                         _ => {}
@@ -692,19 +809,102 @@ impl Validator<'_> {
             (std::cmp::Ordering::Equal, None) => (DecimalStyle::Point, false),
         }
     }
+}
 
-    fn read_row<'t>(
-        &mut self,
-        raw: &'t RawRow,
-        columns: &Columns,
-        (decimal, certain): (DecimalStyle, bool),
-        separators: &[char],
-        seen_ids: &mut HashMap<&'t str, usize>,
-    ) -> Option<Case> {
+impl<'t> RowChecker<'t, '_> {
+    /// Checks one row: its shape, BSNs, and every field. Duplicate ids and new tags are
+    /// left to [`Validator::merge`].
+    fn check(&mut self, raw: &'t RawRow) -> RowOutcome<'t> {
+        let table = self.table;
+        let mut outcome = RowOutcome {
+            row: raw.row,
+            case_id: None,
+            case: None,
+            issues: Vec::new(),
+            id_finding_at: 0,
+            new_tags: Vec::new(),
+        };
+        if raw.len() > table.headers.len()
+            && raw
+                .cells()
+                .skip(table.headers.len())
+                .any(|c| !c.trim().is_empty())
+        {
+            self.push(
+                Severity::Error,
+                "ragged_row",
+                Some(raw.row),
+                None,
+                format!(
+                    "row has {} fields but the header has {} (a stray delimiter, or mixed delimiters?)",
+                    raw.len(),
+                    table.headers.len()
+                ),
+                None,
+            );
+        } else if raw.len() < table.headers.len() {
+            // A short row is almost always a broken line (an unquoted newline in a text
+            // cell, a lost delimiter): reading it would silently shift or drop the values
+            // it lacks. Empty trailing fields count, so `a;b;;;` under five columns is whole.
+            self.push(
+                Severity::Error,
+                "short_row",
+                Some(raw.row),
+                None,
+                format!(
+                    "row has {} field{} but the header has {}: a broken line (a newline inside an unquoted text cell?), a lost delimiter, or mixed delimiters; fix the file",
+                    raw.len(),
+                    if raw.len() == 1 { "" } else { "s" },
+                    table.headers.len()
+                ),
+                None,
+            );
+        } else {
+            let case_id_column = self.columns.get(Field::CaseId);
+            self.scan_row_for_bsn(raw, case_id_column);
+            outcome.id_finding_at = self.issues.len();
+            outcome.case_id = case_id_column.and_then(|i| raw.get(i)).map(str::trim);
+            outcome.case = self.read_row(raw);
+            outcome.new_tags = std::mem::take(&mut self.new_tags);
+        }
+        outcome.issues = std::mem::take(&mut self.issues);
+        outcome
+    }
+
+    /// Any cell, in any column, that holds a BSN refuses the input. The value is masked. The
+    /// case id may be any pseudonym (digit runs included), so there only an id that is
+    /// exactly a BSN counts.
+    fn scan_row_for_bsn(&mut self, raw: &RawRow, case_id_column: Option<usize>) {
+        let table = self.table;
+        for (index, cell) in raw.cells().enumerate().take(table.headers.len()) {
+            let found = if Some(index) == case_id_column {
+                case_id_is_bsn(cell)
+            } else {
+                find_bsn(cell)
+            };
+            if let Some(digits) = found {
+                let digits = std::str::from_utf8(&digits).unwrap_or_default();
+                self.push(
+                    Severity::Error,
+                    "bsn",
+                    Some(raw.row),
+                    Some(index),
+                    format!(
+                        "cell holds what looks like a BSN (9 digits that pass the elfproef); maatpact refuses personal data: {PSEUDONYMISE_HINT}, and remove BSNs from free text"
+                    ),
+                    Some(mask(digits)),
+                );
+            }
+        }
+    }
+
+    fn read_row(&mut self, raw: &'t RawRow) -> Option<Case> {
+        let (columns, separators) = (self.columns, self.separators);
+        let (decimal, certain) = self.decimal;
         let row = raw.row;
         let cell = |index: Option<usize>| -> &'t str {
             index
-                .and_then(|i| raw.cells.get(i))
+                .and_then(|i| raw.get(i))
                 .map(|c| c.trim())
                 .unwrap_or("")
         };
@@ -718,16 +918,6 @@ impl Validator<'_> {
                 "case_id is empty".into(),
                 "",
             );
-        } else if let Some(first_row) = seen_ids.get(case_id) {
-            self.error(
-                "duplicate_case_id",
-                row,
-                case_id_col,
-                format!("duplicate case_id, first seen in row {first_row}"),
-                case_id,
-            );
-        } else {
-            seen_ids.insert(case_id, row);
         }
         let mut case = Case::new(case_id, Vec::new());
         let text = |field: Field| -> Option<String> {
@@ -777,7 +967,7 @@ impl Validator<'_> {
         }
         tags.sort_unstable();
         tags.dedup();
-        if tags.is_empty() {
+        if tags.is_empty() && self.new_tags.is_empty() {
             let column = columns
                 .get(Field::Problems)
                 .or(columns.one_hot.first().map(|&(_, i)| i));
@@ -926,9 +1116,9 @@ impl Validator<'_> {
         match resolved {
             Ok(tag) => Some(tag),
             Err(_) if self.options.unknown_tags == UnknownTags::Keep => {
-                let tag = self.vocabulary.intern(item);
-                self.tag_cache.insert(item.to_owned(), Ok(tag));
-                Some(tag)
+                // Numbered in file order by `Validator::merge`.
+                self.new_tags.push(item.to_owned());
+                None
             }
             Err(suggestion) => {
                 self.error(

@@ -70,7 +70,7 @@ pub fn pseudonymise(table: &RawTable, key: &[u8]) -> Result<Pseudonymised> {
     for row in &table.rows {
         let cells: Vec<String> = kept
             .iter()
-            .filter_map(|&i| row.cells.get(i).map(|cell| (i, cell)))
+            .filter_map(|&i| row.get(i).map(|cell| (i, cell)))
             .map(|(i, cell)| {
                 if i == id_column {
                     pseudonym(key, cell)
@@ -78,7 +78,7 @@ pub fn pseudonymise(table: &RawTable, key: &[u8]) -> Result<Pseudonymised> {
                     redacted_cells += 1;
                     BSN_REDACTED.to_owned()
                 } else {
-                    cell.clone()
+                    cell.to_owned()
                 }
             })
             .collect();

@@ -69,12 +69,9 @@ pub(crate) fn read_parquet(path: &Path, source: &str) -> Result<RawTable> {
         headers.push(name);
     }
     let rows = (0..frame.height())
-        .map(|i| RawRow {
-            // Row 1 is the header, as in the CSV and xlsx forms of the same data.
-            row: i + 2,
-            cells: columns.iter().map(|c| c[i].clone()).collect(),
-        })
-        .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+        // Row 1 is the header, as in the CSV and xlsx forms of the same data.
+        .map(|i| RawRow::new(i + 2, columns.iter().map(|c| c[i].as_str())))
+        .filter(|r| r.cells().any(|c| !c.trim().is_empty()))
         .collect();
     Ok(RawTable {
         source: source.to_owned(),

@@ -87,7 +87,7 @@ pub(crate) fn read_xlsx(path: &Path, source: &str, options: &ReadOptions) -> Res
             continue;
         }
         if header_seen {
-            table.rows.push(RawRow { row, cells: values });
+            table.rows.push(RawRow::new(row, values));
         } else {
             table.header_row = row;
             table.headers = values.into_iter().map(|h| h.trim().to_owned()).collect();
