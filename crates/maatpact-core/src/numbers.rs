@@ -162,6 +162,13 @@ fn strip_decorations(raw: &str) -> Option<(bool, &str)> {
 /// Digits in groups of three after the first, separated by `thousands` or a (non-breaking)
 /// space; or plain digits.
 fn parse_grouped_integer(int_part: &str, thousands: char) -> Result<i64, NumberError> {
+    // The common case, plain digits, without the allocations of the grouped one below.
+    if int_part.bytes().all(|b| b.is_ascii_digit()) {
+        if int_part.len() > 15 {
+            return Err(NumberError::TooLarge);
+        }
+        return int_part.parse().map_err(|_| NumberError::Invalid);
+    }
     let groups: Vec<&str> = int_part
         .split([thousands, ' ', '\u{a0}', '\u{202f}'])
         .collect();

@@ -158,6 +158,10 @@ fn is_word_char_after(text: &str, at: usize) -> bool {
 /// hide the candidate.
 pub fn find_bsn(cell: &str) -> Option<[u8; 9]> {
     let bytes = cell.as_bytes();
+    // Most cells (amounts, scores, tags) hold fewer than 8 digits: no BSN, no allocation.
+    if bytes.iter().filter(|b| b.is_ascii_digit()).count() < 8 {
+        return None;
+    }
     let groups = digit_groups(bytes);
     for first in 0..groups.len() {
         let continues_previous = first > 0

@@ -587,8 +587,8 @@ pub fn report_blocks(
         )));
     } else {
         blocks.push(Block::Paragraph(t(
-            "Waarschuwingen bij het inlezen, per soort (aantallen onder de minimale celgrootte zijn weggelaten; de bevindingen per rij geeft `maatpact validate`):",
-            "Warnings while reading the input, per kind (counts below the minimum cell size are left out; `maatpact validate` gives the findings per row):",
+            "Waarschuwingen bij het inlezen, per soort (aantallen onder de minimale celgrootte zijn weggelaten; de bevindingen per rij geeft maatpact validate):",
+            "Warnings while reading the input, per kind (counts below the minimum cell size are left out; maatpact validate gives the findings per row):",
         )));
         blocks.push(Block::Table(
             vec![t("Soort", "Kind"), t("Aantal", "Count")],
