@@ -120,26 +120,47 @@ pub struct PrivacyThresholds {
     pub dominance_n: usize,
     /// The `k` of the (n, k) dominance rule, in percent.
     pub dominance_k: f64,
+    /// Every hidden amount must stay uncertain to an outsider by at least this percentage
+    /// of its value, below and above (τ-ARGUS's protection level).
+    #[serde(default = "default_protection_percent")]
+    pub protection_percent: f64,
+    /// An amount needs non-zero contributions from at least this many households.
+    #[serde(default = "default_min_contributors")]
+    pub min_contributors: usize,
+}
+
+fn default_protection_percent() -> f64 {
+    PrivacyThresholds::DEFAULT.protection_percent
+}
+
+fn default_min_contributors() -> usize {
+    PrivacyThresholds::DEFAULT.min_contributors
 }
 
 impl PrivacyThresholds {
-    /// The defaults of domain.md: 10 households, dominance (2, 85).
+    /// The defaults of domain.md: 10 households, dominance (2, 85); amounts uncertain by
+    /// ±15% and contributed by at least 3 households (the usual threshold rule).
     pub const DEFAULT: PrivacyThresholds = PrivacyThresholds {
         min_cell_size: 10,
         dominance_n: 2,
         dominance_k: 85.0,
+        protection_percent: 15.0,
+        min_contributors: 3,
     };
 
     /// Whether any threshold is weaker than the default, which needs an explicit opt-in.
     ///
     /// A cell is dominated when its `n` largest contributions exceed `k` percent of it, so
     /// a smaller `n` (fewer contributors summed) or a larger `k` suppresses fewer cells:
-    /// weaker means `min_cell_size < 10`, `dominance_n < 2` or `dominance_k > 85`. Stricter
-    /// settings are always allowed.
+    /// weaker means `min_cell_size < 10`, `dominance_n < 2`, `dominance_k > 85`, a
+    /// protection percentage below 15 or fewer than 3 contributors. Stricter settings are
+    /// always allowed.
     pub fn weaker_than_default(&self) -> bool {
         self.min_cell_size < Self::DEFAULT.min_cell_size
             || self.dominance_n < Self::DEFAULT.dominance_n
             || self.dominance_k > Self::DEFAULT.dominance_k
+            || self.protection_percent < Self::DEFAULT.protection_percent
+            || self.min_contributors < Self::DEFAULT.min_contributors
     }
 }
 
@@ -538,20 +559,26 @@ mod tests {
     /// (min_cell_size, dominance_n, dominance_k) and whether it is weaker than (10, 2, 85).
     #[test]
     fn weaker_thresholds_are_those_that_suppress_less() {
-        for (min_cell_size, dominance_n, dominance_k, weaker) in [
-            (10, 2, 85.0, false),
-            (9, 2, 85.0, true),
-            (20, 2, 85.0, false),
-            (10, 1, 85.0, true),
-            (10, 3, 85.0, false),
-            (10, 2, 90.0, true),
-            (10, 2, 70.0, false),
-            (15, 3, 75.0, false),
+        for (min_cell_size, dominance_n, dominance_k, protection_percent, min_contributors, weaker) in [
+            (10, 2, 85.0, 15.0, 3, false),
+            (9, 2, 85.0, 15.0, 3, true),
+            (20, 2, 85.0, 15.0, 3, false),
+            (10, 1, 85.0, 15.0, 3, true),
+            (10, 3, 85.0, 15.0, 3, false),
+            (10, 2, 90.0, 15.0, 3, true),
+            (10, 2, 70.0, 15.0, 3, false),
+            (15, 3, 75.0, 15.0, 3, false),
+            (10, 2, 85.0, 10.0, 3, true),
+            (10, 2, 85.0, 20.0, 3, false),
+            (10, 2, 85.0, 15.0, 2, true),
+            (10, 2, 85.0, 15.0, 5, false),
         ] {
             let thresholds = PrivacyThresholds {
                 min_cell_size,
                 dominance_n,
                 dominance_k,
+                protection_percent,
+                min_contributors,
             };
             assert_eq!(thresholds.weaker_than_default(), weaker, "{thresholds:?}");
         }

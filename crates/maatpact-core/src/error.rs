@@ -24,6 +24,9 @@ pub enum Error {
     /// The data cannot be analysed as asked (too few cases, no tags, …).
     #[error("{0}")]
     Data(String),
+    /// Disclosure control could not protect, or audit, the published figures.
+    #[error("disclosure control: {0}")]
+    Disclosure(String),
     /// A serialised model cannot be used with this input or this version.
     #[error("model: {0}")]
     Model(String),

@@ -34,6 +34,7 @@ mod mining;
 mod model;
 mod money;
 mod numbers;
+pub mod publication;
 pub mod privacy;
 mod stats;
 mod stats_bootstrap;
@@ -57,7 +58,11 @@ pub use config::{
     BottleneckDef, Catalogue, CocktailDef, Config, ConfigMode, DEFAULT_CONFIG_TOML, OwnerLevel,
     PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
 };
-pub use disclosure::{Cell, Margin, Suppression, is_dominated, suppress};
+pub use disclosure::{
+    AuditReport, CellId, CellInterval, CellKind, Contributions, Disclosed, Expr, Finding,
+    FindingKind, LinkedModel, Part, Pattern, Sense, Suppression, UnitId, Visibility,
+    amount_primary, audit, is_dominated, protect, too_few_contributors,
+};
 pub use error::{Error, Result};
 pub use mining::{
     Cooccurrence, CooccurrenceRow, Itemset, ItemsetKind, ItemsetRow, MiningParams, MiningResult,

@@ -1,0 +1,374 @@
+//! The checks behind [`audit`] and [`super::protect`]: for every group of households
+//! (a unit's row, or a difference of rows), what an attacker can derive of its count and
+//! amounts, against the protection that group needs.
+//!
+//! Without the true values (an audit of a folder):
+//! - a published count of 1 to `min_cell_size − 1` households, or such a difference of
+//!   published counts, is a finding;
+//! - a hidden count, or a difference that may be small, needs an interval at least
+//!   `min_cell_size` wide;
+//! - a hidden amount, or the amount of a group that may be small, needs an interval at
+//!   least `2 × protection_percent` of its midpoint wide, and may not be derivable exactly.
+//!
+//! With the true values (while protecting), also:
+//! - a small group's true count may not lie at an end of its interval (an attacker who
+//!   guesses the bound would be right);
+//! - a hidden or sensitive amount's interval must reach `protection_percent` of the true
+//!   value below and above it, as τ-ARGUS's protection levels do.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::lp::{Bound, Intervals};
+use super::model::{CellId, Expr, LinkedModel, Part, UnitId};
+use super::Suppression;
+use crate::config::PrivacyThresholds;
+use crate::error::Result;
+
+/// What an audit found wrong with one group of households.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// The unit (`savings_per_tag.csv: wonen`) or difference (`households without wonen`).
+    pub group: String,
+    /// Whether the count or an amount of the group is exposed.
+    pub part: Part,
+    /// How it is exposed.
+    pub kind: FindingKind,
+}
+
+/// How a group is exposed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FindingKind {
+    /// Derivable exactly from published figures: a count of 1 to `min_cell_size − 1`
+    /// households, or a sensitive amount.
+    Exact {
+        /// The derived value (households, or cents).
+        value: f64,
+    },
+    /// The attacker's interval is narrower than the protection interval.
+    Narrow {
+        /// Lower end of the attacker's interval.
+        low: f64,
+        /// Upper end.
+        high: f64,
+        /// The width the group needs.
+        required: f64,
+    },
+    /// (Runs only.) The true value lies at, or too near, an end of the attacker's interval.
+    NearEdge {
+        /// Lower end of the attacker's interval.
+        low: f64,
+        /// Upper end.
+        high: f64,
+        /// The true value.
+        value: f64,
+    },
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.part {
+            Part::Count => "households",
+            Part::Amount => "amount",
+        };
+        match self.kind {
+            FindingKind::Exact { value } => {
+                write!(f, "{}: {what} derivable exactly ({value})", self.group)
+            }
+            FindingKind::Narrow {
+                low,
+                high,
+                required,
+            } => write!(
+                f,
+                "{}: {what} narrowed down to [{low}, {high}], a width of {} where {required} is required",
+                self.group,
+                high - low
+            ),
+            FindingKind::NearEdge { low, high, value } => write!(
+                f,
+                "{}: {what} {value} at the edge of the attacker's interval [{low}, {high}]",
+                self.group
+            ),
+        }
+    }
+}
+
+/// The attacker's interval of one hidden cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellInterval {
+    /// The unit's label.
+    pub unit: String,
+    /// The cell's name within it.
+    pub cell: String,
+    /// The tightest lower bound.
+    pub low: f64,
+    /// The tightest upper bound.
+    pub high: f64,
+}
+
+/// The result of an audit.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AuditReport {
+    /// Every exposed group; empty when the publication is safe.
+    pub findings: Vec<Finding>,
+    /// The attacker's interval of every hidden cell.
+    pub intervals: Vec<CellInterval>,
+}
+
+/// Audits published figures: `model` holds every published cell's value and `None` for
+/// hidden ones. Nothing but what the folder shows is used.
+pub fn audit(model: &LinkedModel, thresholds: &PrivacyThresholds) -> Result<AuditReport> {
+    let hidden: Vec<bool> = model.cells.iter().map(|c| c.value.is_none()).collect();
+    let intervals = Intervals::new(model, &hidden);
+    let checker = Checker::new(model, &intervals, thresholds, false);
+    let findings = checker
+        .violations()?
+        .into_iter()
+        .map(|v| v.finding(model))
+        .collect();
+    let mut cells = Vec::new();
+    for (index, cell) in model.cells.iter().enumerate() {
+        if cell.value.is_some() {
+            continue;
+        }
+        let expr = vec![(CellId(index as u32), 1.0)];
+        if let Bound::Range(low, high) = checker.bound(&expr)? {
+            cells.push(CellInterval {
+                unit: model.units[cell.unit.index()].label.clone(),
+                cell: cell.name.clone(),
+                low,
+                high,
+            });
+        }
+    }
+    Ok(AuditReport {
+        findings,
+        intervals: cells,
+    })
+}
+
+/// Where a violation was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    Unit(UnitId),
+    Difference(usize),
+}
+
+/// A violation, with what [`super::protect`] needs to repair it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Violation {
+    pub source: Source,
+    pub part: Part,
+    pub expr: Expr,
+    pub kind: FindingKind,
+    /// The width the group needs: what a partner should contribute.
+    pub need: f64,
+}
+
+impl Violation {
+    fn finding(&self, model: &LinkedModel) -> Finding {
+        Finding {
+            group: match self.source {
+                Source::Unit(unit) => model.units[unit.index()].label.clone(),
+                Source::Difference(d) => model.differences[d].label.clone(),
+            },
+            part: self.part,
+            kind: self.kind,
+        }
+    }
+}
+
+/// Runs the checks for one state of hidden cells.
+pub(crate) struct Checker<'a> {
+    model: &'a LinkedModel,
+    intervals: &'a Intervals<'a>,
+    min_cell: f64,
+    fraction: f64,
+    /// Whether the model holds the true value of every cell.
+    truth: bool,
+    cache: RefCell<HashMap<Vec<(usize, u64)>, Bound>>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        model: &'a LinkedModel,
+        intervals: &'a Intervals<'a>,
+        thresholds: &PrivacyThresholds,
+        truth: bool,
+    ) -> Checker<'a> {
+        Checker {
+            model,
+            intervals,
+            min_cell: thresholds.min_cell_size as f64,
+            fraction: thresholds.protection_percent / 100.0,
+            truth,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn bound(&self, expr: &[(CellId, f64)]) -> Result<Bound> {
+        let key: Vec<(usize, u64)> = expr.iter().map(|&(c, k)| (c.index(), k.to_bits())).collect();
+        if let Some(bound) = self.cache.borrow().get(&key) {
+            return Ok(*bound);
+        }
+        let bound = self.intervals.bound(expr)?;
+        self.cache.borrow_mut().insert(key, bound);
+        Ok(bound)
+    }
+
+    /// Every violation, units first (in unit order), then differences.
+    pub fn violations(&self) -> Result<Vec<Violation>> {
+        let mut out = Vec::new();
+        for (index, unit) in self.model.units.iter().enumerate() {
+            let single = |cells: &[CellId]| -> Vec<Expr> {
+                cells.iter().map(|&c| vec![(c, 1.0)]).collect()
+            };
+            self.check_group(
+                Source::Unit(UnitId(index as u32)),
+                &single(&unit.counts),
+                &single(&unit.amounts),
+                unit.amount_primary,
+                &mut out,
+            )?;
+        }
+        for (index, difference) in self.model.differences.iter().enumerate() {
+            self.check_group(
+                Source::Difference(index),
+                &difference.counts,
+                &difference.amounts,
+                difference.amount_primary,
+                &mut out,
+            )?;
+        }
+        Ok(out)
+    }
+
+    fn is_single_hidden(&self, expr: &[(CellId, f64)]) -> bool {
+        expr.len() == 1 && expr[0].1 == 1.0 && self.intervals.is_hidden(expr[0].0)
+    }
+
+    fn is_small(&self, value: f64) -> bool {
+        value >= 0.5 && value < self.min_cell - 0.5
+    }
+
+    fn check_group(
+        &self,
+        source: Source,
+        counts: &[Expr],
+        amounts: &[Expr],
+        amount_primary: Option<Suppression>,
+        out: &mut Vec<Violation>,
+    ) -> Result<()> {
+        let mut violation = |part: Part, expr: &Expr, kind: FindingKind, need: f64| {
+            out.push(Violation {
+                source,
+                part,
+                expr: expr.clone(),
+                kind,
+                need,
+            });
+        };
+        // Whether the group may be a small one, as an attacker sees it and in truth.
+        let mut may_be_small = false;
+        let mut small_in_truth = false;
+        for expr in counts {
+            let truth = if self.truth {
+                self.model.eval(expr)
+            } else {
+                None
+            };
+            if truth.is_some_and(|v| self.is_small(v)) {
+                small_in_truth = true;
+            }
+            match self.bound(expr)? {
+                Bound::Exact(value) => {
+                    if self.is_small(value) {
+                        may_be_small = true;
+                        violation(Part::Count, expr, FindingKind::Exact { value }, self.min_cell);
+                    }
+                }
+                Bound::Range(low, high) => {
+                    let possibly_small = low < self.min_cell - 0.5 && high >= 0.5;
+                    may_be_small |= possibly_small;
+                    if (self.is_single_hidden(expr) || possibly_small)
+                        && high - low < self.min_cell - 1e-9
+                    {
+                        violation(
+                            Part::Count,
+                            expr,
+                            FindingKind::Narrow {
+                                low,
+                                high,
+                                required: self.min_cell,
+                            },
+                            self.min_cell,
+                        );
+                    } else if let Some(value) = truth.filter(|&v| self.is_small(v))
+                        && (low > value - 1.0 + 1e-9 || high < value + 1.0 - 1e-9)
+                    {
+                        violation(
+                            Part::Count,
+                            expr,
+                            FindingKind::NearEdge { low, high, value },
+                            self.min_cell,
+                        );
+                    }
+                }
+            }
+        }
+        let sensitive = may_be_small || small_in_truth || (self.truth && amount_primary.is_some());
+        for expr in amounts {
+            let single = self.is_single_hidden(expr);
+            if !(sensitive || single) {
+                continue;
+            }
+            let truth = if self.truth {
+                self.model.eval(expr)
+            } else {
+                None
+            };
+            match self.bound(expr)? {
+                Bound::Exact(value) => {
+                    violation(Part::Amount, expr, FindingKind::Exact { value }, 0.0);
+                }
+                Bound::Range(low, high) => {
+                    let middle = if low.is_finite() && high.is_finite() {
+                        (low + high) / 2.0
+                    } else {
+                        0.0
+                    };
+                    let required = 2.0 * self.fraction * middle.abs();
+                    let tolerance = 1e-9 * required.max(1.0);
+                    if high - low < required - tolerance {
+                        // A partner of the protection margin around the true value widens
+                        // the interval enough on both counts.
+                        let need = truth.map_or(required, |v| self.fraction * v.abs());
+                        violation(
+                            Part::Amount,
+                            expr,
+                            FindingKind::Narrow {
+                                low,
+                                high,
+                                required,
+                            },
+                            need,
+                        );
+                    } else if let Some(value) = truth {
+                        let margin = self.fraction * value.abs();
+                        let tolerance = 1e-9 * value.abs().max(1.0);
+                        if low > value - margin + tolerance || high < value + margin - tolerance {
+                            violation(
+                                Part::Amount,
+                                expr,
+                                FindingKind::NearEdge { low, high, value },
+                                margin,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,279 @@
+//! Attacker intervals: the minimum and maximum of an expression over every set of values
+//! consistent with what is published, by linear programming (good_lp with the pure-Rust
+//! microlp solver).
+//!
+//! Only hidden cells are variables; published cells are constants. Hidden cells that share a
+//! relation form a component, and an expression's interval needs only the components of its
+//! own hidden cells, so the programs stay small however large the publication is.
+
+use std::collections::BTreeSet;
+
+use good_lp::{
+    Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, microlp,
+    variable,
+};
+
+use super::model::{CellId, CellKind, LinkedModel, Sense};
+use crate::error::{Error, Result};
+
+/// What an attacker knows of an expression.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Bound {
+    /// Every cell in it is published: the value is known.
+    Exact(f64),
+    /// The tightest interval (infinite where unbounded).
+    Range(f64, f64),
+}
+
+/// Computes intervals for one state of hidden cells.
+pub(crate) struct Intervals<'m> {
+    model: &'m LinkedModel,
+    hidden: &'m [bool],
+    /// Per cell: its component, or `usize::MAX` when published.
+    component: Vec<usize>,
+    /// Per component: its hidden cells, in index order.
+    members: Vec<Vec<usize>>,
+    /// Per component: the relations that touch it.
+    relations: Vec<Vec<usize>>,
+}
+
+const PUBLISHED: usize = usize::MAX;
+
+impl<'m> Intervals<'m> {
+    pub fn new(model: &'m LinkedModel, hidden: &'m [bool]) -> Intervals<'m> {
+        let n = model.cells.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for relation in &model.relations {
+            let mut first = None;
+            for &(cell, _) in &relation.terms {
+                if !hidden[cell.index()] {
+                    continue;
+                }
+                let r = root(&mut parent, cell.index());
+                match first {
+                    None => first = Some(r),
+                    Some(f) if f != r => parent[r] = f,
+                    Some(_) => {}
+                }
+            }
+        }
+        let mut component = vec![PUBLISHED; n];
+        let mut index_of_root = vec![PUBLISHED; n];
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        for cell in 0..n {
+            if !hidden[cell] {
+                continue;
+            }
+            let r = root(&mut parent, cell);
+            if index_of_root[r] == PUBLISHED {
+                index_of_root[r] = members.len();
+                members.push(Vec::new());
+            }
+            component[cell] = index_of_root[r];
+            members[index_of_root[r]].push(cell);
+        }
+        let mut relations = vec![Vec::new(); members.len()];
+        for (r, relation) in model.relations.iter().enumerate() {
+            let touched: BTreeSet<usize> = relation
+                .terms
+                .iter()
+                .filter(|(c, _)| hidden[c.index()])
+                .map(|(c, _)| component[c.index()])
+                .collect();
+            for c in touched {
+                relations[c].push(r);
+            }
+        }
+        Intervals {
+            model,
+            hidden,
+            component,
+            members,
+            relations,
+        }
+    }
+
+    /// Whether a cell is hidden in this state.
+    pub fn is_hidden(&self, cell: CellId) -> bool {
+        self.hidden[cell.index()]
+    }
+
+    /// The first component an expression's hidden cells belong to, if any: partners chosen
+    /// for one component change every interval in it.
+    pub fn component_of(&self, expr: &[(CellId, f64)]) -> Option<usize> {
+        expr.iter()
+            .filter(|(c, _)| self.hidden[c.index()])
+            .map(|(c, _)| self.component[c.index()])
+            .min()
+    }
+
+    /// The relations of the components an expression touches.
+    pub fn component_relations(&self, expr: &[(CellId, f64)]) -> Vec<usize> {
+        let components: BTreeSet<usize> = expr
+            .iter()
+            .filter(|(c, _)| self.hidden[c.index()])
+            .map(|(c, _)| self.component[c.index()])
+            .collect();
+        let relations: BTreeSet<usize> = components
+            .into_iter()
+            .flat_map(|c| self.relations[c].iter().copied())
+            .collect();
+        relations.into_iter().collect()
+    }
+
+    /// What an attacker can derive about `expr`.
+    pub fn bound(&self, expr: &[(CellId, f64)]) -> Result<Bound> {
+        let mut constant = 0.0;
+        let mut unknown: Vec<(usize, f64)> = Vec::new();
+        for &(cell, k) in expr {
+            if self.hidden[cell.index()] {
+                unknown.push((cell.index(), k));
+            } else {
+                constant += k * self.known(cell.index())?;
+            }
+        }
+        if unknown.is_empty() {
+            return Ok(Bound::Exact(constant));
+        }
+        let components: BTreeSet<usize> =
+            unknown.iter().map(|&(c, _)| self.component[c]).collect();
+        let mut cells: Vec<usize> = components
+            .iter()
+            .flat_map(|&c| self.members[c].iter().copied())
+            .collect();
+        cells.sort_unstable();
+        let relations: BTreeSet<usize> = components
+            .iter()
+            .flat_map(|&c| self.relations[c].iter().copied())
+            .collect();
+        // Each relation with its published cells moved to the right-hand side.
+        let mut rows: Vec<(Vec<(usize, f64)>, Sense, f64)> = Vec::with_capacity(relations.len());
+        let mut scale: f64 = 1.0;
+        for &r in &relations {
+            let relation = &self.model.relations[r];
+            let mut rhs = relation.rhs;
+            let mut terms = Vec::new();
+            for &(cell, k) in &relation.terms {
+                if self.hidden[cell.index()] {
+                    let position = cells.binary_search(&cell.index()).expect("in component");
+                    terms.push((position, k));
+                } else {
+                    let value = self.known(cell.index())?;
+                    rhs -= k * value;
+                    scale = scale.max((k * value).abs());
+                }
+            }
+            scale = scale.max(relation.rhs.abs()).max(rhs.abs());
+            rows.push((terms, relation.sense, rhs));
+        }
+        let objective: Vec<(usize, f64)> = unknown
+            .iter()
+            .map(|&(c, k)| (cells.binary_search(&c).expect("in component"), k))
+            .collect();
+        let kinds: Vec<CellKind> = cells.iter().map(|&c| self.model.cells[c].kind).collect();
+        let low = extreme(&kinds, &rows, &objective, scale, false)?;
+        let high = extreme(&kinds, &rows, &objective, scale, true)?;
+        let (mut low, mut high) = (low + constant, high + constant);
+        let whole = unknown
+            .iter()
+            .all(|&(c, k)| kinds_is_count(self.model.cells[c].kind) && k.fract() == 0.0)
+            && constant.fract().abs() < 1e-9;
+        if whole {
+            // Counts are whole numbers, so an attacker rounds inwards.
+            if low.is_finite() {
+                low = (low - 1e-6 * low.abs().max(1.0)).ceil();
+            }
+            if high.is_finite() {
+                high = (high + 1e-6 * high.abs().max(1.0)).floor();
+            }
+        }
+        Ok(Bound::Range(low, high))
+    }
+
+    fn known(&self, cell: usize) -> Result<f64> {
+        self.model.cells[cell].value.ok_or_else(|| {
+            Error::Disclosure(format!(
+                "the value of a published cell of `{}` is missing",
+                self.model.units[self.model.cells[cell].unit.index()].label
+            ))
+        })
+    }
+}
+
+fn kinds_is_count(kind: CellKind) -> bool {
+    kind == CellKind::Count
+}
+
+/// The minimum or maximum of `objective` over the variables (scaled by `scale` so that the
+/// solver sees numbers near 1, whatever the amounts).
+fn extreme(
+    kinds: &[CellKind],
+    rows: &[(Vec<(usize, f64)>, Sense, f64)],
+    objective: &[(usize, f64)],
+    scale: f64,
+    maximise: bool,
+) -> Result<f64> {
+    let mut variables = ProblemVariables::new();
+    let vars: Vec<Variable> = kinds
+        .iter()
+        .map(|kind| {
+            let nonnegative = matches!(
+                kind,
+                CellKind::Count | CellKind::Amount { nonnegative: true }
+            );
+            variables.add(if nonnegative {
+                variable().min(0.0)
+            } else {
+                variable()
+            })
+        })
+        .collect();
+    let mut target = Expression::with_capacity(objective.len());
+    for &(v, k) in objective {
+        target.add_mul(k, vars[v]);
+    }
+    let problem = if maximise {
+        variables.maximise(target)
+    } else {
+        variables.minimise(target)
+    };
+    let mut model = problem.using(microlp);
+    for (terms, sense, rhs) in rows {
+        let mut expression = Expression::with_capacity(terms.len());
+        for &(v, k) in terms {
+            expression.add_mul(k, vars[v]);
+        }
+        let rhs = rhs / scale;
+        model.add_constraint(match sense {
+            Sense::Eq => expression.eq(rhs),
+            Sense::Le => expression.leq(rhs),
+        });
+    }
+    match model.solve() {
+        Ok(solution) => {
+            let value: f64 = objective
+                .iter()
+                .map(|&(v, k)| k * solution.value(vars[v]))
+                .sum();
+            Ok(value * scale)
+        }
+        Err(ResolutionError::Unbounded) => Ok(if maximise {
+            f64::INFINITY
+        } else {
+            f64::NEG_INFINITY
+        }),
+        Err(ResolutionError::Infeasible) => Err(Error::Disclosure(
+            "the published figures contradict each other (no values fit every relation)".into(),
+        )),
+        Err(other) => Err(Error::Disclosure(format!(
+            "the linear program of an attacker interval failed: {other}"
+        ))),
+    }
+}

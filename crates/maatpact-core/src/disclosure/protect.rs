@@ -1,0 +1,171 @@
+//! Choosing what to hide: primary suppression, then partners until every check passes.
+
+use super::Suppression;
+use super::check::{Checker, FindingKind, Source, Violation};
+use super::lp::Intervals;
+use super::model::{LinkedModel, Part, UnitId};
+use super::pattern::{Pattern, Visibility};
+use crate::config::PrivacyThresholds;
+use crate::error::{Error, Result};
+
+/// Decides what to publish of every unit of `model`, which must hold every cell's true
+/// value.
+///
+/// 1. Primary suppression: a unit with a count of 1 to `min_cell_size − 1` households is
+///    hidden; a unit whose amounts are sensitive in themselves
+///    ([`LinkedModel::set_amount_primary`]) has its amounts hidden.
+/// 2. Repair, until no check fails: for a small group that is derivable exactly (a
+///    difference of published rows), one of its rows is hidden (`small_difference`); for a
+///    hidden figure whose attacker interval is too narrow, or whose true value lies at its
+///    edge, a published row that shares a relation with it is hidden (`secondary`).
+///    Partners are never empty rows, preferably rows large enough to give the width needed
+///    on their own, then the cheapest, then the smallest; a unit marked
+///    [`LinkedModel::keep`] only when nothing else is left.
+///
+/// Hiding more can only widen an attacker's intervals, so the repair ends; it fails only if
+/// everything that could protect a figure is already hidden.
+pub fn protect(model: &LinkedModel, thresholds: &PrivacyThresholds) -> Result<Pattern> {
+    if let Some(cell) = model.cells.iter().find(|c| c.value.is_none()) {
+        return Err(Error::Disclosure(format!(
+            "protection needs every true value; `{}` of `{}` has none",
+            cell.name,
+            model.units[cell.unit.index()].label
+        )));
+    }
+    let min_cell = thresholds.min_cell_size as f64;
+    let mut visibility: Vec<Visibility> = model
+        .units
+        .iter()
+        .map(|unit| {
+            let small = unit.counts.iter().any(|&c| {
+                let value = model.cells[c.index()].value.unwrap_or(0.0);
+                value >= 0.5 && value < min_cell - 0.5
+            });
+            match (small, unit.amount_primary) {
+                (true, _) => Visibility::Hidden(Suppression::SmallCell),
+                (false, Some(reason)) => Visibility::AmountsHidden(reason),
+                (false, None) => Visibility::Shown,
+            }
+        })
+        .collect();
+    // Each round hides at least one more part of a unit, so there are at most two rounds per
+    // unit (amounts, then counts) and one to confirm.
+    for _ in 0..=2 * model.units.len() {
+        let hidden = hidden_cells(model, &visibility);
+        let intervals = Intervals::new(model, &hidden);
+        let checker = Checker::new(model, &intervals, thresholds, true);
+        let violations = checker.violations()?;
+        let Some(first) = violations.first() else {
+            return Ok(Pattern { visibility });
+        };
+        let mut changed = false;
+        // One partner per component a round: a partner widens every interval in its
+        // component, so the next violation there may be gone.
+        let mut repaired = std::collections::BTreeSet::new();
+        for violation in &violations {
+            if let Some(component) = intervals.component_of(&violation.expr)
+                && !repaired.insert(component)
+            {
+                continue;
+            }
+            if let Some((unit, reason)) = partner(model, &intervals, &visibility, violation) {
+                changed |= visibility[unit.index()].raise(violation.part, reason);
+            }
+        }
+        if !changed {
+            return Err(Error::Disclosure(format!(
+                "no partner is left to protect {}",
+                describe(model, first)
+            )));
+        }
+    }
+    unreachable!("every round hides more, and there is a finite number of units")
+}
+
+/// Which cells a visibility hides.
+pub(crate) fn hidden_cells(model: &LinkedModel, visibility: &[Visibility]) -> Vec<bool> {
+    model
+        .cells
+        .iter()
+        .map(|cell| visibility[cell.unit.index()].hides(cell.kind.part()))
+        .collect()
+}
+
+fn describe(model: &LinkedModel, violation: &Violation) -> String {
+    let group = match violation.source {
+        Source::Unit(unit) => model.units[unit.index()].label.clone(),
+        Source::Difference(d) => model.differences[d].label.clone(),
+    };
+    let part = match violation.part {
+        Part::Count => "households",
+        Part::Amount => "amounts",
+    };
+    format!("the {part} of {group}")
+}
+
+/// The unit to hide (further) for one violation, and why.
+fn partner(
+    model: &LinkedModel,
+    intervals: &Intervals<'_>,
+    visibility: &[Visibility],
+    violation: &Violation,
+) -> Option<(UnitId, Suppression)> {
+    let part = violation.part;
+    let open = |unit: UnitId| !visibility[unit.index()].hides(part);
+    let is_empty = |unit: UnitId| {
+        model.units[unit.index()]
+            .counts
+            .first()
+            .and_then(|&c| model.cells[c.index()].value)
+            .is_some_and(|v| v == 0.0)
+    };
+    // Candidate cells with their value.
+    let candidates: Vec<(UnitId, f64)> = match violation.kind {
+        FindingKind::Exact { .. } => violation
+            .expr
+            .iter()
+            .map(|&(cell, _)| (model.cells[cell.index()].unit, cell))
+            .filter(|&(unit, _)| open(unit))
+            .map(|(unit, cell)| (unit, model.cells[cell.index()].value.unwrap_or(0.0)))
+            .collect(),
+        FindingKind::Narrow { .. } | FindingKind::NearEdge { .. } => intervals
+            .component_relations(&violation.expr)
+            .into_iter()
+            .flat_map(|r| model.relations[r].terms.iter())
+            .filter(|(cell, _)| model.cells[cell.index()].kind.part() == part)
+            .filter(|(cell, _)| !intervals.is_hidden(*cell))
+            .map(|&(cell, _)| {
+                (
+                    model.cells[cell.index()].unit,
+                    model.cells[cell.index()].value.unwrap_or(0.0),
+                )
+            })
+            .filter(|&(unit, _)| open(unit))
+            .collect(),
+    };
+    let reason = match (violation.kind, violation.source) {
+        (FindingKind::Exact { .. }, Source::Difference(_)) => Suppression::SmallDifference,
+        (FindingKind::Exact { .. }, Source::Unit(_)) => Suppression::SmallCell,
+        _ => Suppression::Secondary,
+    };
+    let need = violation.need;
+    candidates
+        .into_iter()
+        .filter(|&(unit, _)| !is_empty(unit))
+        .min_by(|&(a, value_a), &(b, value_b)| {
+            let key = |unit: UnitId, value: f64| {
+                let u = &model.units[unit.index()];
+                let short = value.abs() < need;
+                // Among rows that cannot give the width alone, the largest helps most.
+                let size = if short { -value.abs() } else { value.abs() };
+                (u.keep, short, u.cost, size, unit)
+            };
+            let (ka, kb) = (key(a, value_a), key(b, value_b));
+            ka.0.cmp(&kb.0)
+                .then(ka.1.cmp(&kb.1))
+                .then(ka.2.total_cmp(&kb.2))
+                .then(ka.3.total_cmp(&kb.3))
+                .then(ka.4.cmp(&kb.4))
+        })
+        .map(|(unit, _)| (unit, reason))
+}

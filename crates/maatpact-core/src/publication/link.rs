@@ -1,0 +1,470 @@
+//! From rows to a linked model: units, cells and every relation between them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    Attribution, DifferenceKey, LinkInput, RowKey, RowShape, SAVINGS_AMOUNTS,
+    SAVINGS_AMOUNT_NONNEGATIVE, SAVINGS_COUNTS,
+};
+use crate::disclosure::{CellId, CellKind, Expr, LinkedModel, Sense, UnitId};
+
+/// A linked model and where each row went.
+#[derive(Clone, Debug)]
+pub struct Linked {
+    /// The model.
+    pub model: LinkedModel,
+    /// The unit of each row.
+    pub units: BTreeMap<RowKey, UnitId>,
+}
+
+/// The cells of one row.
+struct RowCells {
+    counts: Vec<CellId>,
+    amounts: Vec<CellId>,
+}
+
+impl RowCells {
+    /// Counts then amounts: the order in which rows of one shape line up.
+    fn measures(&self) -> Vec<CellId> {
+        self.counts.iter().chain(&self.amounts).copied().collect()
+    }
+}
+
+/// Builds the linked model of a publication.
+pub fn link(input: &LinkInput) -> Linked {
+    let mut model = LinkedModel::new();
+    let mut units = BTreeMap::new();
+    let mut rows: BTreeMap<&RowKey, RowCells> = BTreeMap::new();
+    for figures in &input.rows {
+        let key = &figures.key;
+        let unit = model.add_unit(key.label(), key.cost());
+        if *key == RowKey::Overall {
+            model.keep(unit);
+        }
+        if let Some(reason) = figures.amount_primary {
+            model.set_amount_primary(unit, reason);
+        }
+        let (count_names, amount_names, nonnegative): (&[&str], &[&str], &[bool]) =
+            match key.shape() {
+                RowShape::Savings => (
+                    &SAVINGS_COUNTS,
+                    &SAVINGS_AMOUNTS,
+                    &SAVINGS_AMOUNT_NONNEGATIVE,
+                ),
+                RowShape::Financier => (&["n_cases"], &["savings_total"], &[false]),
+                RowShape::Count => (&["n"], &[], &[]),
+            };
+        let counts: Vec<CellId> = count_names
+            .iter()
+            .zip(&figures.counts)
+            .map(|(name, &value)| model.add_cell(unit, *name, CellKind::Count, value))
+            .collect();
+        let amounts: Vec<CellId> = amount_names
+            .iter()
+            .zip(nonnegative)
+            .zip(&figures.amounts)
+            .map(|((name, &nonnegative), &value)| {
+                model.add_cell(unit, *name, CellKind::Amount { nonnegative }, value)
+            })
+            .collect();
+        if key.shape() == RowShape::Savings {
+            // savings = threatened − tailored; households with a KBA ≤ households.
+            model.add_relation(
+                vec![(amounts[3], 1.0), (amounts[1], -1.0), (amounts[2], 1.0)],
+                Sense::Eq,
+                0.0,
+            );
+            model.add_relation(vec![(counts[1], 1.0), (counts[0], -1.0)], Sense::Le, 0.0);
+        }
+        units.insert(key.clone(), unit);
+        rows.insert(
+            key,
+            RowCells {
+                counts,
+                amounts,
+            },
+        );
+    }
+    let mut linker = Linker {
+        model,
+        rows: &rows,
+        input,
+    };
+    linker.partitions();
+    linker.multi_membership();
+    linker.financiers();
+    linker.cluster_tags();
+    linker.satisfaction_and_findings();
+    linker.tag_sets();
+    Linked {
+        model: linker.model,
+        units,
+    }
+}
+
+struct Linker<'r, 'a> {
+    model: LinkedModel,
+    rows: &'r BTreeMap<&'a RowKey, RowCells>,
+    input: &'a LinkInput,
+}
+
+impl Linker<'_, '_> {
+    fn row(&self, key: &RowKey) -> Option<&RowCells> {
+        self.rows.get(key)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &RowKey> {
+        self.rows.keys().copied()
+    }
+
+    /// `Σ children = parent`, measure by measure.
+    fn sum(&mut self, parent: &RowKey, children: &[RowKey]) {
+        let Some(parent) = self.row(parent).map(RowCells::measures) else {
+            return;
+        };
+        let children: Vec<Vec<CellId>> = children
+            .iter()
+            .filter_map(|c| self.row(c).map(RowCells::measures))
+            .collect();
+        if children.is_empty() {
+            return;
+        }
+        for (m, &total) in parent.iter().enumerate() {
+            let mut terms: Expr = children.iter().map(|c| (c[m], 1.0)).collect();
+            terms.push((total, -1.0));
+            self.model.add_relation(terms, Sense::Eq, 0.0);
+        }
+    }
+
+    fn partitions(&mut self) {
+        let families: [fn(&RowKey) -> bool; 4] = [
+            |k| matches!(k, RowKey::Cluster(_)),
+            |k| matches!(k, RowKey::Phase(_)),
+            |k| matches!(k, RowKey::Municipality(_)),
+            |k| matches!(k, RowKey::BudgetCategory(_)),
+        ];
+        for in_family in families {
+            let children: Vec<RowKey> = self.keys().filter(|k| in_family(k)).cloned().collect();
+            self.sum(&RowKey::Overall, &children);
+        }
+        let cross: Vec<(usize, String)> = self
+            .keys()
+            .filter_map(|k| match k {
+                RowKey::ClusterPhase(c, p) => Some((*c, p.clone())),
+                _ => None,
+            })
+            .collect();
+        let clusters: BTreeSet<usize> = cross.iter().map(|(c, _)| *c).collect();
+        let phases: BTreeSet<&String> = cross.iter().map(|(_, p)| p).collect();
+        for &c in &clusters {
+            let children: Vec<RowKey> = cross
+                .iter()
+                .filter(|(cc, _)| *cc == c)
+                .map(|(c, p)| RowKey::ClusterPhase(*c, p.clone()))
+                .collect();
+            self.sum(&RowKey::Cluster(c), &children);
+        }
+        for p in phases {
+            let children: Vec<RowKey> = cross
+                .iter()
+                .filter(|(_, pp)| pp == p)
+                .map(|(c, p)| RowKey::ClusterPhase(*c, p.clone()))
+                .collect();
+            self.sum(&RowKey::Phase(p.clone()), &children);
+        }
+    }
+
+    /// A group outside a row, within another: `outer − inner`, for every count (and, with
+    /// count attribution, every amount).
+    fn difference(&mut self, label: String, outer: &RowKey, inner: &RowKey, key: DifferenceKey) {
+        let (Some(outer), Some(inner)) = (self.row(outer), self.row(inner)) else {
+            return;
+        };
+        let pair = |a: &[CellId], b: &[CellId]| -> Vec<Expr> {
+            a.iter()
+                .zip(b)
+                .map(|(&a, &b)| vec![(a, 1.0), (b, -1.0)])
+                .collect()
+        };
+        let counts = pair(&outer.counts, &inner.counts);
+        let amounts = if self.input.attribution == Attribution::Count {
+            pair(&outer.amounts, &inner.amounts)
+        } else {
+            Vec::new()
+        };
+        let primary = self.input.difference_primary.get(&key).copied();
+        self.model.add_difference(label, counts, amounts, primary);
+    }
+
+    /// Tags, bottlenecks and owner levels: part of all households, a bottleneck part of its
+    /// owner level, an owner level at most the sum of its bottlenecks.
+    fn multi_membership(&mut self) {
+        let keys: Vec<RowKey> = self.keys().cloned().collect();
+        for key in &keys {
+            let outside = match key {
+                RowKey::TagSet(tags) if tags.len() == 1 => format!("households without tag {}", tags[0]),
+                RowKey::Bottleneck(b, _) => format!("households without bottleneck {b}"),
+                RowKey::OwnerLevel(o) => format!("households without a bottleneck of {o}"),
+                _ => continue,
+            };
+            self.difference(
+                outside,
+                &RowKey::Overall,
+                key,
+                DifferenceKey::Without(key.clone()),
+            );
+            if let RowKey::Bottleneck(b, o) = key {
+                self.difference(
+                    format!("households with a bottleneck of {o} other than {b}"),
+                    &RowKey::OwnerLevel(o.clone()),
+                    key,
+                    DifferenceKey::OwnerWithout(o.clone(), b.clone()),
+                );
+            }
+        }
+        let owners: Vec<String> = keys
+            .iter()
+            .filter_map(|k| match k {
+                RowKey::OwnerLevel(o) => Some(o.clone()),
+                _ => None,
+            })
+            .collect();
+        for owner in owners {
+            let members: Vec<RowKey> = keys
+                .iter()
+                .filter(|k| matches!(k, RowKey::Bottleneck(_, o) if *o == owner))
+                .cloned()
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let total = self.row(&RowKey::OwnerLevel(owner.clone())).map(RowCells::measures);
+            let parts: Vec<Vec<CellId>> = members
+                .iter()
+                .filter_map(|k| self.row(k).map(RowCells::measures))
+                .collect();
+            let Some(total) = total else { continue };
+            for (m, &cell) in total.iter().enumerate() {
+                let mut terms: Expr = parts.iter().map(|p| (p[m], -1.0)).collect();
+                terms.push((cell, 1.0));
+                let is_count = m < SAVINGS_COUNTS.len();
+                if is_count {
+                    // No household with a bottleneck of the level is left out.
+                    self.model.add_relation(terms.clone(), Sense::Le, 0.0);
+                }
+                let coincides = self.input.truth
+                    && (is_count || self.input.attribution == Attribution::Count)
+                    && self.model.eval(&terms).is_some_and(|v| v == 0.0);
+                if coincides {
+                    // True when no household has two bottlenecks of the level: an outsider
+                    // may well guess it.
+                    self.model.add_relation(terms, Sense::Eq, 0.0);
+                }
+            }
+        }
+    }
+
+    fn financiers(&mut self) {
+        let cross: Vec<(usize, String)> = self
+            .keys()
+            .filter_map(|k| match k {
+                RowKey::ClusterFinancier(c, f) => Some((*c, f.clone())),
+                _ => None,
+            })
+            .collect();
+        let financiers: BTreeSet<String> = self
+            .keys()
+            .filter_map(|k| match k {
+                RowKey::Financier(f) => Some(f.clone()),
+                _ => None,
+            })
+            .collect();
+        for f in &financiers {
+            let children: Vec<RowKey> = cross
+                .iter()
+                .filter(|(_, ff)| ff == f)
+                .map(|(c, f)| RowKey::ClusterFinancier(*c, f.clone()))
+                .collect();
+            self.sum(&RowKey::Financier(f.clone()), &children);
+        }
+        if !self.input.truth {
+            return;
+        }
+        // The shares of a group add up to its savings when every case's shares add up to
+        // its savings: true of well-kept data, and easy to guess.
+        let mut groups: Vec<(RowKey, Vec<RowKey>)> = vec![(
+            RowKey::Overall,
+            financiers.iter().map(|f| RowKey::Financier(f.clone())).collect(),
+        )];
+        let clusters: BTreeSet<usize> = cross.iter().map(|(c, _)| *c).collect();
+        for c in clusters {
+            groups.push((
+                RowKey::Cluster(c),
+                cross
+                    .iter()
+                    .filter(|(cc, _)| *cc == c)
+                    .map(|(c, f)| RowKey::ClusterFinancier(*c, f.clone()))
+                    .collect(),
+            ));
+        }
+        for (total, shares) in groups {
+            let Some(total) = self.row(&total).map(|r| r.amounts[3]) else {
+                continue;
+            };
+            let mut terms: Expr = shares
+                .iter()
+                .filter_map(|k| self.row(k).map(|r| (r.amounts[0], 1.0)))
+                .collect();
+            if terms.is_empty() {
+                continue;
+            }
+            terms.push((total, -1.0));
+            if self.model.eval(&terms).is_some_and(|v| v == 0.0) {
+                self.model.add_relation(terms, Sense::Eq, 0.0);
+            }
+        }
+    }
+
+    fn cluster_tags(&mut self) {
+        let cells: Vec<(usize, String)> = self
+            .keys()
+            .filter_map(|k| match k {
+                RowKey::ClusterTag(c, t) => Some((*c, t.clone())),
+                _ => None,
+            })
+            .collect();
+        let tags: BTreeSet<&String> = cells.iter().map(|(_, t)| t).collect();
+        for tag in tags {
+            let total = self.row(&RowKey::TagSet(vec![tag.clone()])).map(|r| r.counts[0]);
+            let mut terms: Expr = cells
+                .iter()
+                .filter(|(_, t)| t == tag)
+                .filter_map(|(c, t)| self.row(&RowKey::ClusterTag(*c, t.clone())))
+                .map(|r| (r.counts[0], 1.0))
+                .collect();
+            if let Some(total) = total {
+                terms.push((total, -1.0));
+                self.model.add_relation(terms, Sense::Eq, 0.0);
+            }
+        }
+        for (c, t) in &cells {
+            let (Some(cluster), Some(cell)) = (
+                self.row(&RowKey::Cluster(*c)),
+                self.row(&RowKey::ClusterTag(*c, t.clone())),
+            ) else {
+                continue;
+            };
+            let expr = vec![(cluster.counts[0], 1.0), (cell.counts[0], -1.0)];
+            self.model.add_difference(
+                format!("cluster {c} without tag {t}"),
+                vec![expr],
+                Vec::new(),
+                None,
+            );
+        }
+    }
+
+    fn satisfaction_and_findings(&mut self) {
+        let mut at_most: Vec<(CellId, CellId)> = Vec::new();
+        let mut warnings: Expr = Vec::new();
+        for (key, row) in self.rows {
+            match key {
+                RowKey::Satisfaction(c, _) => {
+                    if let Some(cluster) = self.row(&RowKey::Cluster(*c)) {
+                        at_most.push((row.counts[0], cluster.counts[0]));
+                    }
+                }
+                RowKey::Finding(code) if code.starts_with("warning:") => {
+                    warnings.push((row.counts[0], 1.0));
+                }
+                _ => {}
+            }
+        }
+        for (part, whole) in at_most {
+            self.model
+                .add_relation(vec![(part, 1.0), (whole, -1.0)], Sense::Le, 0.0);
+        }
+        if let Some(total) = self.row(&RowKey::Warnings).map(|r| r.counts[0]) {
+            warnings.push((total, -1.0));
+            self.model.add_relation(warnings, Sense::Eq, 0.0);
+        }
+    }
+
+    /// Every published combination of tags, with all households as the empty combination:
+    /// the households with a combination but not all of a larger one, and every
+    /// inclusion–exclusion atom whose terms are all published.
+    fn tag_sets(&mut self) {
+        let mut family: BTreeMap<Vec<String>, CellId> = BTreeMap::new();
+        if let Some(overall) = self.row(&RowKey::Overall) {
+            family.insert(Vec::new(), overall.counts[0]);
+        }
+        for (key, row) in self.rows {
+            if let RowKey::TagSet(tags) = key {
+                family.insert(tags.clone(), row.counts[0]);
+            }
+        }
+        let sets: Vec<Vec<String>> = family.keys().filter(|s| s.len() >= 2).cloned().collect();
+        for set in sets {
+            let n = set.len();
+            for mask in 0..(1u32 << n) - 1 {
+                let subset: Vec<String> = (0..n)
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| set[i].clone())
+                    .collect();
+                let Some(&part) = family.get(&subset) else {
+                    continue;
+                };
+                let rest: Vec<&str> = (0..n)
+                    .filter(|i| mask & (1 << i) == 0)
+                    .map(|i| set[i].as_str())
+                    .collect();
+                let whole = family[&set];
+                let with = if subset.is_empty() {
+                    "households".to_owned()
+                } else {
+                    format!("households with {}", subset.join("+"))
+                };
+                self.model.add_difference(
+                    format!("{with} but not all of {}", rest.join("+")),
+                    vec![vec![(part, 1.0), (whole, -1.0)]],
+                    Vec::new(),
+                    None,
+                );
+                if rest.len() >= 2
+                    && let Some(atom) = atom(&family, &set, mask)
+                {
+                    self.model.add_difference(
+                        format!("{with} and none of {}", rest.join("+")),
+                        vec![atom],
+                        Vec::new(),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The households with every tag of `set` selected by `mask` and none of the others, by
+/// inclusion–exclusion over the published combinations: `None` unless every term is
+/// published.
+fn atom(family: &BTreeMap<Vec<String>, CellId>, set: &[String], mask: u32) -> Option<Expr> {
+    let n = set.len();
+    let free: Vec<usize> = (0..n).filter(|i| mask & (1 << i) == 0).collect();
+    let mut terms = Vec::with_capacity(1 << free.len());
+    for pick in 0..(1u32 << free.len()) {
+        let mut chosen = mask;
+        for (j, &i) in free.iter().enumerate() {
+            if pick & (1 << j) != 0 {
+                chosen |= 1 << i;
+            }
+        }
+        let subset: Vec<String> = (0..n)
+            .filter(|i| chosen & (1 << i) != 0)
+            .map(|i| set[i].clone())
+            .collect();
+        let sign = if pick.count_ones() % 2 == 0 { 1.0 } else { -1.0 };
+        terms.push((*family.get(&subset)?, sign));
+    }
+    Some(terms)
+}
