@@ -38,6 +38,23 @@ pub enum Command {
     /// Write a copy with case ids replaced by keyed letter-only pseudonyms and identifier
     /// columns dropped
     Pseudonymise(PseudonymiseArgs),
+    /// Check a published folder from its files alone: what an outsider can derive of every
+    /// hidden or small figure; exits 1 when anything is exposed
+    Audit(AuditArgs),
+}
+
+/// `maatpact audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The published folder (the output of run, mine or cluster)
+    pub dir: PathBuf,
+    /// A TOML config whose privacy thresholds the folder must meet (default: the built-in
+    /// thresholds)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Also print the attacker's interval of every hidden figure
+    #[arg(long)]
+    pub intervals: bool,
 }
 
 /// The loading flags shared by every command that reads case records.
@@ -182,7 +199,7 @@ pub struct CompareArgs {
     pub out: PathBuf,
     /// The report language
     #[arg(long, value_name = "nl|en", default_value = "nl")]
-    pub lang: maatpact_pipeline::report::Lang,
+    pub lang: maatpact_pipeline::render::format::Lang,
     #[command(flatten)]
     pub cluster: ClusterArgs,
     #[command(flatten)]
@@ -204,7 +221,7 @@ pub struct RunArgs {
     pub cluster: ClusterArgs,
     /// The report language
     #[arg(long, value_name = "nl|en", default_value = "nl")]
-    pub lang: maatpact_pipeline::report::Lang,
+    pub lang: maatpact_pipeline::render::format::Lang,
     /// How a case with several bottlenecks counts: in full in each (count) or divided (split)
     #[arg(long, value_name = "count|split", default_value = "count")]
     pub attribution: maatpact_pipeline::Attribution,

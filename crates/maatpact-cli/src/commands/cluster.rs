@@ -2,12 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use maatpact_core::cluster;
-use maatpact_pipeline::{
-    INTERNAL_README, assignments_table, check_internal_apart, clusters_table, k_selection_table,
-    model_json, model_of, replace_dir_atomic, tag_matrix, write_file_atomic,
-};
+use maatpact_pipeline::{check_internal_apart, run_cluster};
 
 use crate::args::ClusterCommandArgs;
 use crate::commands::load_for_analysis;
@@ -22,62 +17,34 @@ pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
         .params()
         .check()
         .map_err(maatpact_pipeline::Error::from)?;
-    let matrix = tag_matrix(&validated.cases, &validated.vocabulary);
-    let result = cluster(
-        &matrix,
+    let (result, tables) = run_cluster(
+        &validated,
+        &settings.config,
         &params,
-        &settings.config.cocktails,
-        &validated.vocabulary,
-    )
-    .map_err(maatpact_pipeline::Error::from)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("failed to create `{}`", args.out.display()))?;
-    let thresholds = &settings.config.privacy;
-    let model = model_of(
-        &result,
-        &validated.vocabulary,
-        &params,
-        &settings.config.cocktails,
-    );
-    write_file_atomic(&args.out.join("model.json"), &model_json(&model)?)?;
-    if let Some(internal) = &args.internal {
-        let assignments = assignments_table(&validated.cases, &result).to_csv()?;
-        replace_dir_atomic(internal, |staging| {
-            write_file_atomic(&staging.join("assignments.csv"), &assignments)?;
-            write_file_atomic(&staging.join("README.md"), INTERNAL_README.as_bytes())
-        })?;
-    }
-    for (name, table) in [
-        (
-            "clusters.csv",
-            clusters_table(&result, &validated.vocabulary, thresholds),
-        ),
-        ("k_selection.csv", k_selection_table(&result)),
-    ] {
-        write_file_atomic(&args.out.join(name), &table.to_csv()?)?;
-    }
+        &args.out,
+        args.internal.as_deref(),
+    )?;
     println!(
         "{} clusters ({}); {}",
         result.clustering.n_clusters(),
         result.algorithm,
         result.structure.summary
     );
-    for profile in &result.profiles {
-        if profile.noise {
-            println!("  {} cases in no cluster", profile.size);
-            continue;
-        }
+    let shown = |d: &maatpact_core::Disclosed<u64>| d.shown().map_or(".".to_owned(), u64::to_string);
+    if let Some(n) = &tables.n_in_no_cluster {
+        println!("  {} cases in no cluster", shown(n));
+    }
+    for row in &tables.clusters {
         println!(
             "  cluster {}: {} cases, {}{}{}",
-            profile.cluster + 1,
-            profile.size,
-            validated.vocabulary.join_ids(&profile.defining_tags),
-            profile
-                .reference
+            row.name.number,
+            shown(&row.size),
+            row.name.defining_tags.join("+"),
+            row.reference
                 .as_ref()
-                .map(|r| format!(" = {} (Jaccard {:.2})", r.id, r.jaccard))
+                .map(|(id, jaccard)| format!(" = {id} (Jaccard {jaccard:.2})"))
                 .unwrap_or_default(),
-            if profile.unstable { " (unstable)" } else { "" }
+            if row.unstable { " (unstable)" } else { "" }
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -2,9 +2,8 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use maatpact_core::{ItemsetKind, MiningParams, RuleParams, Support, TagId};
-use maatpact_pipeline::{Error, mining_tables, tag_matrix, write_file_atomic};
+use maatpact_pipeline::{Error, run_mine};
 
 use crate::args::MineArgs;
 use crate::commands::load_for_analysis;
@@ -33,17 +32,7 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitCode> {
         min_lift: args.min_lift,
         top_k: args.top_k,
     };
-    let matrix = tag_matrix(&validated.cases, &validated.vocabulary);
-    let tables = mining_tables(&matrix, &validated, &settings.config, &mining, &rule_params)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("failed to create `{}`", args.out.display()))?;
-    for (name, table) in [
-        ("itemsets.csv", &tables.itemsets),
-        ("rules.csv", &tables.rules),
-        ("cooccurrence.csv", &tables.cooccurrence),
-    ] {
-        write_file_atomic(&args.out.join(name), &table.to_csv()?)?;
-    }
+    let tables = run_mine(&validated, &settings.config, &mining, &rule_params, &args.out)?;
     if tables.raised_to_cell_size {
         eprintln!(
             "note: the minimum support was raised to {} households, the minimum cell size of published tables",
@@ -52,9 +41,9 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitCode> {
     }
     eprintln!(
         "{} itemsets, {} rules, {} tag pairs written to {}",
-        tables.itemsets.rows.len(),
-        tables.rules.rows.len(),
-        tables.cooccurrence.rows.len(),
+        tables.itemsets.len(),
+        tables.rules.len(),
+        tables.pairs.len(),
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)

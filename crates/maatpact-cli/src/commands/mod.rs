@@ -9,6 +9,7 @@ use maatpact_pipeline::{LoadSettings, ReadOptions};
 
 use crate::args::{Cli, Command, LoadArgs};
 
+mod audit;
 mod bench;
 mod cluster;
 mod compare;
@@ -31,6 +32,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Pseudonymise(args) => pseudonymise::run(args),
+        Command::Audit(args) => audit::run(args),
     }
 }
 

@@ -117,15 +117,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             eprintln!("timing: {stage}: {seconds:.3} s{}", peak(stage_peak));
         }
     }
-    let overall = |key: &str| summary.overall.get(key).cloned().unwrap_or_default();
+    let shown = |value: &maatpact_core::Disclosed<f64>| {
+        value.shown().map_or(".".to_owned(), |v| format!("{v:.2}"))
+    };
     println!(
         "{}: {} cases, {} clusters ({}), savings {} against {} threatened; written to {}",
         args.input.display(),
-        summary.n_cases,
+        summary.n_cases.shown().map_or(".".to_owned(), u64::to_string),
         summary.k,
         summary.algorithm,
-        overall("savings_total"),
-        overall("cost_threatened_total"),
+        shown(&summary.overall.savings_total),
+        shown(&summary.overall.cost_threatened_total),
         args.out.display()
     );
     if !args.quiet {

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use maatpact_core::{CocktailMatch, Screener};
-use maatpact_pipeline::tables::{Table, fixed};
+use maatpact_pipeline::publish::csv::{Table, fixed};
 use maatpact_pipeline::{Error, read_model, tag_matrix, write_file_atomic};
 
 use crate::args::ScreenArgs;

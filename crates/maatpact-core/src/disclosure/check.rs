@@ -19,7 +19,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::lp::{Bound, Intervals};
+use super::lp::{Bound, BoundKey, Intervals, Point};
 use super::model::{CellId, Expr, LinkedModel, Part, UnitId};
 use super::Suppression;
 use crate::config::PrivacyThresholds;
@@ -121,7 +121,8 @@ pub struct AuditReport {
 pub fn audit(model: &LinkedModel, thresholds: &PrivacyThresholds) -> Result<AuditReport> {
     let hidden: Vec<bool> = model.cells.iter().map(|c| c.value.is_none()).collect();
     let intervals = Intervals::new(model, &hidden);
-    let checker = Checker::new(model, &intervals, thresholds, false);
+    let cache = RefCell::new(BoundCache::new());
+    let checker = Checker::new(model, &intervals, thresholds, false, &cache);
     let findings = checker
         .violations()?
         .into_iter()
@@ -179,6 +180,37 @@ impl Violation {
     }
 }
 
+/// What earlier programs found, kept across the rounds of [`super::protect`]: a round
+/// changes few components, so most bounds are found here. Hiding more cells keeps every
+/// earlier solution a table that fits the published cells, so the range of values they give
+/// a cell is an interval an outsider cannot rule out: when that alone is wide enough, no
+/// program needs to run.
+#[derive(Default)]
+pub(crate) struct BoundCache {
+    bounds: HashMap<BoundKey, Bound>,
+    /// Per cell: the lowest and highest value any solution gave it.
+    seen: HashMap<usize, (f64, f64)>,
+    /// Every solution, for expressions of several cells.
+    points: Vec<Point>,
+}
+
+impl BoundCache {
+    pub fn new() -> BoundCache {
+        BoundCache::default()
+    }
+
+    fn add_points(&mut self, points: Vec<Point>) {
+        for point in points {
+            for &(cell, value) in &point {
+                let range = self.seen.entry(cell).or_insert((value, value));
+                range.0 = range.0.min(value);
+                range.1 = range.1.max(value);
+            }
+            self.points.push(point);
+        }
+    }
+}
+
 /// Runs the checks for one state of hidden cells.
 pub(crate) struct Checker<'a> {
     model: &'a LinkedModel,
@@ -187,7 +219,7 @@ pub(crate) struct Checker<'a> {
     fraction: f64,
     /// Whether the model holds the true value of every cell.
     truth: bool,
-    cache: RefCell<HashMap<Vec<(usize, u64)>, Bound>>,
+    cache: &'a RefCell<BoundCache>,
 }
 
 impl<'a> Checker<'a> {
@@ -196,6 +228,7 @@ impl<'a> Checker<'a> {
         intervals: &'a Intervals<'a>,
         thresholds: &PrivacyThresholds,
         truth: bool,
+        cache: &'a RefCell<BoundCache>,
     ) -> Checker<'a> {
         Checker {
             model,
@@ -203,18 +236,31 @@ impl<'a> Checker<'a> {
             min_cell: thresholds.min_cell_size as f64,
             fraction: thresholds.protection_percent / 100.0,
             truth,
-            cache: RefCell::new(HashMap::new()),
+            cache,
         }
     }
 
     fn bound(&self, expr: &[(CellId, f64)]) -> Result<Bound> {
-        let key: Vec<(usize, u64)> = expr.iter().map(|&(c, k)| (c.index(), k.to_bits())).collect();
-        if let Some(bound) = self.cache.borrow().get(&key) {
+        let key = self.intervals.bound_key(expr);
+        if let Some(bound) = self.cache.borrow().bounds.get(&key) {
             return Ok(*bound);
         }
-        let bound = self.intervals.bound(expr)?;
-        self.cache.borrow_mut().insert(key, bound);
+        let mut points = Vec::new();
+        let bound = self.intervals.bound(expr, &mut points)?;
+        let mut cache = self.cache.borrow_mut();
+        cache.add_points(points);
+        cache.bounds.insert(key, bound);
         Ok(bound)
+    }
+
+    /// An interval of a hidden cell that an outsider cannot rule out, from solutions found
+    /// before (and the true value, which fits by definition): inside its attacker interval.
+    fn seen_range(&self, cell: CellId) -> Option<(f64, f64)> {
+        let (low, high) = *self.cache.borrow().seen.get(&cell.index())?;
+        Some(match self.model.cells[cell.index()].value.filter(|_| self.truth) {
+            Some(v) => (low.min(v), high.max(v)),
+            None => (low, high),
+        })
     }
 
     /// Every violation, units first (in unit order), then differences.
@@ -260,7 +306,7 @@ impl<'a> Checker<'a> {
         amount_primary: Option<Suppression>,
         out: &mut Vec<Violation>,
     ) -> Result<()> {
-        let mut violation = |part: Part, expr: &Expr, kind: FindingKind, need: f64| {
+        let mut push = |part: Part, expr: &Expr, (kind, need): (FindingKind, f64)| {
             out.push(Violation {
                 source,
                 part,
@@ -269,106 +315,154 @@ impl<'a> Checker<'a> {
                 need,
             });
         };
-        // Whether the group may be a small one, as an attacker sees it and in truth.
-        let mut may_be_small = false;
-        let mut small_in_truth = false;
+        // Whether the group may be a small one, as an attacker sees it or in truth.
+        let mut sensitive = self.truth && amount_primary.is_some();
         for expr in counts {
-            let truth = if self.truth {
-                self.model.eval(expr)
-            } else {
-                None
-            };
-            if truth.is_some_and(|v| self.is_small(v)) {
-                small_in_truth = true;
+            let truth = self.truth_of(expr);
+            sensitive |= truth.is_some_and(|v| self.is_small(v));
+            // A group with amounts must know whether it may be small, which takes its true
+            // interval; a single hidden cell's amounts are checked in any case.
+            let shortcut = amounts.is_empty() || self.is_single_hidden(expr);
+            if shortcut
+                && self.passes_on_seen(expr, truth, |lo, hi, v| self.count_problem(lo, hi, v))
+            {
+                sensitive = true;
+                continue;
             }
             match self.bound(expr)? {
-                Bound::Exact(value) => {
-                    if self.is_small(value) {
-                        may_be_small = true;
-                        violation(Part::Count, expr, FindingKind::Exact { value }, self.min_cell);
-                    }
+                Bound::Exact(value) if self.is_small(value) => {
+                    sensitive = true;
+                    push(Part::Count, expr, (FindingKind::Exact { value }, self.min_cell));
                 }
+                Bound::Exact(_) => {}
                 Bound::Range(low, high) => {
                     let possibly_small = low < self.min_cell - 0.5 && high >= 0.5;
-                    may_be_small |= possibly_small;
+                    sensitive |= possibly_small;
                     if (self.is_single_hidden(expr) || possibly_small)
-                        && high - low < self.min_cell - 1e-9
+                        && let Some(problem) = self.count_problem(low, high, truth)
                     {
-                        violation(
-                            Part::Count,
-                            expr,
-                            FindingKind::Narrow {
-                                low,
-                                high,
-                                required: self.min_cell,
-                            },
-                            self.min_cell,
-                        );
-                    } else if let Some(value) = truth.filter(|&v| self.is_small(v))
-                        && (low > value - 1.0 + 1e-9 || high < value + 1.0 - 1e-9)
-                    {
-                        violation(
-                            Part::Count,
-                            expr,
-                            FindingKind::NearEdge { low, high, value },
-                            self.min_cell,
-                        );
+                        push(Part::Count, expr, problem);
+                    } else if let Some(problem) = self.edge_problem(low, high, truth) {
+                        push(Part::Count, expr, problem);
                     }
                 }
             }
         }
-        let sensitive = may_be_small || small_in_truth || (self.truth && amount_primary.is_some());
         for expr in amounts {
-            let single = self.is_single_hidden(expr);
-            if !(sensitive || single) {
+            if !(sensitive || self.is_single_hidden(expr)) {
                 continue;
             }
-            let truth = if self.truth {
-                self.model.eval(expr)
-            } else {
-                None
-            };
+            let truth = self.truth_of(expr);
+            if self.passes_on_seen(expr, truth, |lo, hi, v| self.amount_problem(lo, hi, v)) {
+                continue;
+            }
             match self.bound(expr)? {
                 Bound::Exact(value) => {
-                    violation(Part::Amount, expr, FindingKind::Exact { value }, 0.0);
+                    push(Part::Amount, expr, (FindingKind::Exact { value }, 0.0));
                 }
                 Bound::Range(low, high) => {
-                    let middle = if low.is_finite() && high.is_finite() {
-                        (low + high) / 2.0
-                    } else {
-                        0.0
-                    };
-                    let required = 2.0 * self.fraction * middle.abs();
-                    let tolerance = 1e-9 * required.max(1.0);
-                    if high - low < required - tolerance {
-                        // A partner of the protection margin around the true value widens
-                        // the interval enough on both counts.
-                        let need = truth.map_or(required, |v| self.fraction * v.abs());
-                        violation(
-                            Part::Amount,
-                            expr,
-                            FindingKind::Narrow {
-                                low,
-                                high,
-                                required,
-                            },
-                            need,
-                        );
-                    } else if let Some(value) = truth {
-                        let margin = self.fraction * value.abs();
-                        let tolerance = 1e-9 * value.abs().max(1.0);
-                        if low > value - margin + tolerance || high < value + margin - tolerance {
-                            violation(
-                                Part::Amount,
-                                expr,
-                                FindingKind::NearEdge { low, high, value },
-                                margin,
-                            );
-                        }
+                    if let Some(problem) = self.amount_problem(low, high, truth) {
+                        push(Part::Amount, expr, problem);
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    fn truth_of(&self, expr: &[(CellId, f64)]) -> Option<f64> {
+        if self.truth {
+            self.model.eval(expr)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a check passes on the values earlier solutions give an expression. Its
+    /// attacker interval holds their range, and every check here passes on any interval
+    /// that holds one it passes on.
+    fn passes_on_seen(
+        &self,
+        expr: &[(CellId, f64)],
+        truth: Option<f64>,
+        problem: impl Fn(f64, f64, Option<f64>) -> Option<(FindingKind, f64)>,
+    ) -> bool {
+        let range = if self.is_single_hidden(expr) {
+            self.seen_range(expr[0].0)
+        } else {
+            self.seen_range_of(expr, truth)
+        };
+        range.is_some_and(|(low, high)| problem(low, high, truth).is_none())
+    }
+
+    /// The range of an expression of several cells over the solutions that move any of its
+    /// hidden cells (and the true value).
+    fn seen_range_of(&self, expr: &[(CellId, f64)], truth: Option<f64>) -> Option<(f64, f64)> {
+        let hidden: Vec<usize> = expr
+            .iter()
+            .filter(|(c, _)| self.intervals.is_hidden(*c))
+            .map(|(c, _)| c.index())
+            .collect();
+        if hidden.is_empty() {
+            return None;
+        }
+        let cache = self.cache.borrow();
+        let mut range: Option<(f64, f64)> = truth.map(|v| (v, v));
+        for point in &cache.points {
+            if !hidden.iter().any(|c| point.binary_search_by_key(c, |p| p.0).is_ok()) {
+                continue;
+            }
+            let mut value = 0.0;
+            for &(cell, k) in expr {
+                let at = match point.binary_search_by_key(&cell.index(), |p| p.0) {
+                    Ok(i) => point[i].1,
+                    Err(_) => self.model.cells[cell.index()].value?,
+                };
+                value += k * at;
+            }
+            range = Some(match range {
+                Some((low, high)) => (low.min(value), high.max(value)),
+                None => (value, value),
+            });
+        }
+        range
+    }
+
+    /// A hidden count, or a possibly small group, needs an interval `min_cell_size` wide;
+    /// a small group also may not sit at an end of it.
+    fn count_problem(&self, low: f64, high: f64, truth: Option<f64>) -> Option<(FindingKind, f64)> {
+        if high - low < self.min_cell - 1e-9 {
+            let required = self.min_cell;
+            return Some((FindingKind::Narrow { low, high, required }, required));
+        }
+        self.edge_problem(low, high, truth)
+    }
+
+    fn edge_problem(&self, low: f64, high: f64, truth: Option<f64>) -> Option<(FindingKind, f64)> {
+        let value = truth.filter(|&v| self.is_small(v))?;
+        (low > value - 1.0 + 1e-9 || high < value + 1.0 - 1e-9)
+            .then_some((FindingKind::NearEdge { low, high, value }, self.min_cell))
+    }
+
+    /// A hidden or sensitive amount needs an interval at least `2 × protection_percent` of its
+    /// midpoint wide, and with the true value, `protection_percent` of it on both sides.
+    fn amount_problem(&self, low: f64, high: f64, truth: Option<f64>) -> Option<(FindingKind, f64)> {
+        let middle = if low.is_finite() && high.is_finite() {
+            (low + high) / 2.0
+        } else {
+            0.0
+        };
+        let required = 2.0 * self.fraction * middle.abs();
+        if high - low < required - 1e-9 * required.max(1.0) {
+            // A partner of the protection margin around the true value widens the interval
+            // enough on both counts.
+            let need = truth.map_or(required, |v| self.fraction * v.abs());
+            return Some((FindingKind::Narrow { low, high, required }, need));
+        }
+        let value = truth?;
+        let margin = self.fraction * value.abs();
+        let tolerance = 1e-9 * value.abs().max(1.0);
+        (low > value - margin + tolerance || high < value + margin - tolerance)
+            .then_some((FindingKind::NearEdge { low, high, value }, margin))
     }
 }

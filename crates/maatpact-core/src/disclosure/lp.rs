@@ -9,8 +9,7 @@
 use std::collections::BTreeSet;
 
 use good_lp::{
-    Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, microlp,
-    variable,
+    Expression, ProblemVariables, ResolutionError, Solution, SolverModel, microlp, variable,
 };
 
 use super::model::{CellId, CellKind, LinkedModel, Sense};
@@ -23,6 +22,22 @@ pub(crate) enum Bound {
     Exact(f64),
     /// The tightest interval (infinite where unbounded).
     Range(f64, f64),
+}
+
+/// One relation with its published cells moved to the right-hand side: terms over the
+/// program's variables, sense, right-hand side.
+type Row = (Vec<(usize, f64)>, Sense, f64);
+
+/// Values of hidden cells (by cell index) that fit every relation with the published cells:
+/// a table an outsider cannot tell from the true one. It stays such a table when more cells
+/// are hidden.
+pub(crate) type Point = Vec<(usize, f64)>;
+
+/// See [`Intervals::bound_key`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct BoundKey {
+    expr: Vec<(usize, u64)>,
+    hidden: Vec<usize>,
 }
 
 /// Computes intervals for one state of hidden cells.
@@ -114,6 +129,24 @@ impl<'m> Intervals<'m> {
             .min()
     }
 
+    /// What an attacker's interval of `expr` depends on: the expression, and the hidden
+    /// cells of the components it touches (which fix the components' relations). Two states
+    /// with the same key give the same bound.
+    pub fn bound_key(&self, expr: &[(CellId, f64)]) -> BoundKey {
+        let components: BTreeSet<usize> = expr
+            .iter()
+            .filter(|(c, _)| self.hidden[c.index()])
+            .map(|(c, _)| self.component[c.index()])
+            .collect();
+        BoundKey {
+            expr: expr.iter().map(|&(c, k)| (c.index(), k.to_bits())).collect(),
+            hidden: components
+                .into_iter()
+                .flat_map(|c| self.members[c].iter().copied())
+                .collect(),
+        }
+    }
+
     /// The relations of the components an expression touches.
     pub fn component_relations(&self, expr: &[(CellId, f64)]) -> Vec<usize> {
         let components: BTreeSet<usize> = expr
@@ -128,8 +161,9 @@ impl<'m> Intervals<'m> {
         relations.into_iter().collect()
     }
 
-    /// What an attacker can derive about `expr`.
-    pub fn bound(&self, expr: &[(CellId, f64)]) -> Result<Bound> {
+    /// What an attacker can derive about `expr`. The solutions the linear programs found
+    /// are added to `points`: values of hidden cells that fit everything published.
+    pub fn bound(&self, expr: &[(CellId, f64)], points: &mut Vec<Point>) -> Result<Bound> {
         let mut constant = 0.0;
         let mut unknown: Vec<(usize, f64)> = Vec::new();
         for &(cell, k) in expr {
@@ -154,7 +188,7 @@ impl<'m> Intervals<'m> {
             .flat_map(|&c| self.relations[c].iter().copied())
             .collect();
         // Each relation with its published cells moved to the right-hand side.
-        let mut rows: Vec<(Vec<(usize, f64)>, Sense, f64)> = Vec::with_capacity(relations.len());
+        let mut rows: Vec<Row> = Vec::with_capacity(relations.len());
         let mut scale: f64 = 1.0;
         for &r in &relations {
             let relation = &self.model.relations[r];
@@ -178,8 +212,11 @@ impl<'m> Intervals<'m> {
             .map(|&(c, k)| (cells.binary_search(&c).expect("in component"), k))
             .collect();
         let kinds: Vec<CellKind> = cells.iter().map(|&c| self.model.cells[c].kind).collect();
-        let low = extreme(&kinds, &rows, &objective, scale, false)?;
-        let high = extreme(&kinds, &rows, &objective, scale, true)?;
+        let (low, low_point) = extreme(&kinds, &rows, &objective, scale, false)?;
+        let (high, high_point) = extreme(&kinds, &rows, &objective, scale, true)?;
+        for point in [low_point, high_point].into_iter().flatten() {
+            points.push(cells.iter().copied().zip(point).collect());
+        }
         let (mut low, mut high) = (low + constant, high + constant);
         let whole = unknown
             .iter()
@@ -215,29 +252,29 @@ fn kinds_is_count(kind: CellKind) -> bool {
 /// solver sees numbers near 1, whatever the amounts).
 fn extreme(
     kinds: &[CellKind],
-    rows: &[(Vec<(usize, f64)>, Sense, f64)],
+    rows: &[Row],
     objective: &[(usize, f64)],
     scale: f64,
     maximise: bool,
-) -> Result<f64> {
+) -> Result<(f64, Option<Vec<f64>>)> {
+    // A free variable is the difference of two non-negative ones: microlp loops on some
+    // systems of free variables, never on non-negative ones.
     let mut variables = ProblemVariables::new();
-    let vars: Vec<Variable> = kinds
+    let vars: Vec<Expression> = kinds
         .iter()
         .map(|kind| {
-            let nonnegative = matches!(
-                kind,
-                CellKind::Count | CellKind::Amount { nonnegative: true }
-            );
-            variables.add(if nonnegative {
-                variable().min(0.0)
-            } else {
-                variable()
-            })
+            let positive: Expression = variables.add(variable().min(0.0)).into();
+            match kind {
+                CellKind::Count | CellKind::Amount { nonnegative: true } => positive,
+                CellKind::Amount { nonnegative: false } => {
+                    positive - variables.add(variable().min(0.0))
+                }
+            }
         })
         .collect();
     let mut target = Expression::with_capacity(objective.len());
     for &(v, k) in objective {
-        target.add_mul(k, vars[v]);
+        target.add_mul(k, vars[v].clone());
     }
     let problem = if maximise {
         variables.maximise(target)
@@ -248,7 +285,7 @@ fn extreme(
     for (terms, sense, rhs) in rows {
         let mut expression = Expression::with_capacity(terms.len());
         for &(v, k) in terms {
-            expression.add_mul(k, vars[v]);
+            expression.add_mul(k, vars[v].clone());
         }
         let rhs = rhs / scale;
         model.add_constraint(match sense {
@@ -258,22 +295,47 @@ fn extreme(
     }
     match model.solve() {
         Ok(solution) => {
-            let value: f64 = objective
-                .iter()
-                .map(|&(v, k)| k * solution.value(vars[v]))
-                .sum();
-            Ok(value * scale)
+            let point: Vec<f64> = vars.iter().map(|v| solution.eval(v) * scale).collect();
+            let value: f64 = objective.iter().map(|&(v, k)| k * point[v]).sum();
+            Ok((value, Some(point)))
         }
-        Err(ResolutionError::Unbounded) => Ok(if maximise {
-            f64::INFINITY
-        } else {
-            f64::NEG_INFINITY
-        }),
+        Err(ResolutionError::Unbounded) => Ok((
+            if maximise {
+                f64::INFINITY
+            } else {
+                f64::NEG_INFINITY
+            },
+            None,
+        )),
         Err(ResolutionError::Infeasible) => Err(Error::Disclosure(
             "the published figures contradict each other (no values fit every relation)".into(),
         )),
         Err(other) => Err(Error::Disclosure(format!(
             "the linear program of an attacker interval failed: {other}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fully_determined_system_of_free_amounts_solves() {
+        let kinds = vec![CellKind::Amount { nonnegative: false }; 9];
+        let rows: Vec<Row> = vec![
+            (vec![(7, 1.0)], Sense::Eq, 7324507.0),
+            (vec![(0, 1.0), (2, 1.0), (3, 1.0), (8, 1.0)], Sense::Eq, 2824058.0),
+            (vec![(4, 1.0), (5, 1.0)], Sense::Eq, 229744.0),
+            (vec![(1, 1.0), (6, 1.0)], Sense::Eq, 2230875.0),
+            (vec![(0, 1.0), (1, 1.0)], Sense::Eq, 2376819.0),
+            (vec![(2, 1.0)], Sense::Eq, 1010774.0),
+            (vec![(3, 1.0), (4, 1.0)], Sense::Eq, 303595.0),
+            (vec![(5, 1.0), (6, 1.0)], Sense::Eq, 1025018.0),
+            (vec![(7, 1.0), (8, 1.0)], Sense::Eq, 7892978.0),
+        ];
+        let (low, _) = extreme(&kinds, &rows, &[(2, 1.0)], 159392559.0, false).unwrap();
+        let (high, _) = extreme(&kinds, &rows, &[(2, 1.0)], 159392559.0, true).unwrap();
+        assert!((low - 1010774.0).abs() < 1e-3 && (high - 1010774.0).abs() < 1e-3);
     }
 }

@@ -67,6 +67,8 @@ impl Visibility {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
     pub(crate) visibility: Vec<Visibility>,
+    /// The minimum cell size, for means over part of a unit's households.
+    pub(crate) min_cell_size: usize,
 }
 
 impl Pattern {
@@ -92,6 +94,15 @@ impl Pattern {
             }
         }
         Disclosed(Inner::Shown(value))
+    }
+
+    /// A mean over `n` of a unit's households (satisfaction scores): shown when that part
+    /// of the unit is, and when `n` is 0 or at least the minimum cell size.
+    pub fn disclose_mean<T>(&self, unit: UnitId, part: Part, n: u64, value: T) -> Disclosed<T> {
+        if n > 0 && n < self.min_cell_size as u64 {
+            return Disclosed(Inner::Hidden(Suppression::SmallCell));
+        }
+        self.disclose(unit, part, value)
     }
 
     /// Units that are (partly) hidden.

@@ -1,7 +1,7 @@
 //! Choosing what to hide: primary suppression, then partners until every check passes.
 
 use super::Suppression;
-use super::check::{Checker, FindingKind, Source, Violation};
+use super::check::{BoundCache, Checker, FindingKind, Source, Violation};
 use super::lp::Intervals;
 use super::model::{LinkedModel, Part, UnitId};
 use super::pattern::{Pattern, Visibility};
@@ -50,26 +50,43 @@ pub fn protect(model: &LinkedModel, thresholds: &PrivacyThresholds) -> Result<Pa
         .collect();
     // Each round hides at least one more part of a unit, so there are at most two rounds per
     // unit (amounts, then counts) and one to confirm.
+    let cache = std::cell::RefCell::new(BoundCache::new());
     for _ in 0..=2 * model.units.len() {
         let hidden = hidden_cells(model, &visibility);
         let intervals = Intervals::new(model, &hidden);
-        let checker = Checker::new(model, &intervals, thresholds, true);
+        let checker = Checker::new(model, &intervals, thresholds, true, &cache);
         let violations = checker.violations()?;
         let Some(first) = violations.first() else {
-            return Ok(Pattern { visibility });
+            return Ok(Pattern {
+                visibility,
+                min_cell_size: thresholds.min_cell_size,
+            });
         };
         let mut changed = false;
         // One partner per component a round: a partner widens every interval in its
         // component, so the next violation there may be gone.
         let mut repaired = std::collections::BTreeSet::new();
+        let mut changed_units = std::collections::BTreeSet::new();
         for violation in &violations {
             if let Some(component) = intervals.component_of(&violation.expr)
                 && !repaired.insert(component)
             {
                 continue;
             }
-            if let Some((unit, reason)) = partner(model, &intervals, &visibility, violation) {
-                changed |= visibility[unit.index()].raise(violation.part, reason);
+            // A unit of the expression hidden earlier this round may already have fixed it.
+            if violation
+                .expr
+                .iter()
+                .any(|(cell, _)| changed_units.contains(&model.cells[cell.index()].unit))
+            {
+                continue;
+            }
+            let chosen = partner(model, &intervals, &visibility, violation);
+            if let Some((unit, reason)) = chosen
+                && visibility[unit.index()].raise(violation.part, reason)
+            {
+                changed = true;
+                changed_units.insert(unit);
             }
         }
         if !changed {
@@ -132,6 +149,8 @@ fn partner(
             .component_relations(&violation.expr)
             .into_iter()
             .flat_map(|r| model.relations[r].terms.iter())
+            // A difference is bounded by its own published terms too.
+            .chain(violation.expr.iter())
             .filter(|(cell, _)| model.cells[cell.index()].kind.part() == part)
             .filter(|(cell, _)| !intervals.is_hidden(*cell))
             .map(|&(cell, _)| {

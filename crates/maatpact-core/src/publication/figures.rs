@@ -55,6 +55,8 @@ pub struct SavingsFigures {
     pub savings_ci: Option<(f64, f64)>,
     /// Mean change in satisfaction (12 or 6 months minus start).
     pub satisfaction_change_mean: Option<f64>,
+    /// Households with a change in satisfaction.
+    pub satisfaction_change_n: u64,
     /// Primary suppression of the amounts.
     pub amount_primary: Option<Suppression>,
 }
@@ -131,7 +133,7 @@ impl Accumulator {
         }
     }
 
-    fn add(&mut self, case: &Case, weight: f64, keep_savings: bool) {
+    fn add(&mut self, case: &Case, weight: f64) {
         let (amounts, kba) = amounts_of(case, weight);
         self.n_cases += 1;
         self.n_with_kba += u64::from(kba);
@@ -141,7 +143,7 @@ impl Accumulator {
                 self.contributions[i].add(*value);
             }
         }
-        if keep_savings && let Some(savings) = amounts[3] {
+        if let Some(savings) = amounts[3] {
             self.savings.push(savings);
         }
         if let Some(change) = case.satisfaction.change() {
@@ -171,7 +173,7 @@ pub fn savings_figures(
             _ => 1.0,
         };
         for &group in &groups {
-            accumulators[group].add(case, weight, true);
+            accumulators[group].add(case, weight);
         }
     }
     // Each group's interval gets its own stream, derived from the seed and the group's
@@ -210,6 +212,7 @@ pub fn savings_figures(
                 savings_ci: ci,
                 satisfaction_change_mean: (acc.satisfaction_n > 0)
                     .then(|| acc.satisfaction_sum / acc.satisfaction_n as f64),
+                satisfaction_change_n: acc.satisfaction_n,
                 amount_primary: amount_primary(&acc.contributions, thresholds),
             }
         })

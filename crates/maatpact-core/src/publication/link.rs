@@ -67,7 +67,7 @@ pub fn link(input: &LinkInput) -> Linked {
                 model.add_cell(unit, *name, CellKind::Amount { nonnegative }, value)
             })
             .collect();
-        if key.shape() == RowShape::Savings {
+        if key.shape() == RowShape::Savings && counts.len() == 2 && amounts.len() == 5 {
             // savings = threatened − tailored; households with a KBA ≤ households.
             model.add_relation(
                 vec![(amounts[3], 1.0), (amounts[1], -1.0), (amounts[2], 1.0)],
@@ -130,6 +130,9 @@ impl Linker<'_, '_> {
             return;
         }
         for (m, &total) in parent.iter().enumerate() {
+            if children.iter().any(|c| c.len() <= m) {
+                continue;
+            }
             let mut terms: Expr = children.iter().map(|c| (c[m], 1.0)).collect();
             terms.push((total, -1.0));
             self.model.add_relation(terms, Sense::Eq, 0.0);
@@ -245,6 +248,9 @@ impl Linker<'_, '_> {
                 .collect();
             let Some(total) = total else { continue };
             for (m, &cell) in total.iter().enumerate() {
+                if parts.iter().any(|p| p.len() <= m) {
+                    continue;
+                }
                 let mut terms: Expr = parts.iter().map(|p| (p[m], -1.0)).collect();
                 terms.push((cell, 1.0));
                 let is_count = m < SAVINGS_COUNTS.len();
@@ -308,12 +314,13 @@ impl Linker<'_, '_> {
             ));
         }
         for (total, shares) in groups {
-            let Some(total) = self.row(&total).map(|r| r.amounts[3]) else {
+            let Some(&total) = self.row(&total).and_then(|r| r.amounts.get(3)) else {
                 continue;
             };
             let mut terms: Expr = shares
                 .iter()
-                .filter_map(|k| self.row(k).map(|r| (r.amounts[0], 1.0)))
+                .filter_map(|k| self.row(k).and_then(|r| r.amounts.first()))
+                .map(|&cell| (cell, 1.0))
                 .collect();
             if terms.is_empty() {
                 continue;

@@ -169,9 +169,9 @@ impl RowKey {
     }
 
     /// The preference for hiding this row as a partner: lower is hidden first. One-way
-    /// rows (a cluster, a tag) are worth more to readers than cells of cross tables, and
-    /// combinations of tags are kept the longer the more tags they hold, since the long
-    /// ones describe the cocktails.
+    /// rows (a cluster, a tag) are worth more to readers than cells of cross tables, and a
+    /// combination of tags is worth more the fewer tags it holds: pairs fill the
+    /// co-occurrence table, and the cocktails' long combinations are published as clusters.
     fn cost(&self) -> f64 {
         match self {
             RowKey::Overall => 10.0,
@@ -184,7 +184,7 @@ impl RowKey {
             | RowKey::Financier(_)
             | RowKey::Warnings => 3.0,
             RowKey::TagSet(tags) if tags.len() == 1 => 3.0,
-            RowKey::TagSet(tags) => 3.0 - 1.0 / tags.len() as f64,
+            RowKey::TagSet(tags) => 2.0 + 1.0 / tags.len() as f64,
             RowKey::ClusterPhase(..) | RowKey::ClusterFinancier(..) | RowKey::ClusterTag(..) => {
                 2.0
             }

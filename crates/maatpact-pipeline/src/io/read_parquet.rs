@@ -7,7 +7,7 @@ use maatpact_core::{RawRow, RawTable};
 use polars::prelude::*;
 
 use crate::error::{Result, io_error};
-use crate::read::{MAX_CELL_BYTES, MAX_COLUMNS, fatal};
+use crate::io::read::{MAX_CELL_BYTES, MAX_COLUMNS, fatal};
 
 pub(crate) fn read_parquet(path: &Path, source: &str) -> Result<RawTable> {
     let file = std::fs::File::open(path).map_err(io_error(path))?;

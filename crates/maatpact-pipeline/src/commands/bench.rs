@@ -14,13 +14,13 @@ use maatpact_core::{
     oracle_labels, synthesize,
 };
 
-use crate::charts::{LineData, RenderedChart, line_chart};
-use crate::document::{Block, to_markdown};
 use crate::error::{Error, Result};
-use crate::memory::{peak_memory_mib, reset_peak_memory};
-use crate::run::chart_notes;
-use crate::tables::{Table, fixed, fixed_opt};
-use crate::{replace_dir_atomic, report::Lang};
+use crate::io::atomic::replace_dir_atomic;
+use crate::io::memory::{peak_memory_mib, reset_peak_memory};
+use crate::publish::csv::{Table, fixed, fixed_opt};
+use crate::render::charts::{LineData, Notes, RenderedChart, line_chart};
+use crate::render::document::{Block, to_markdown};
+use crate::render::format::Lang;
 
 /// What to benchmark.
 #[derive(Clone, Debug, PartialEq)]
@@ -413,7 +413,7 @@ pub fn bench_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
 }
 
 fn bench_charts(rows: &[BenchRow], settings: &BenchSettings) -> Result<Vec<RenderedChart>> {
-    let notes = chart_notes(Lang::En);
+    let notes = Notes::of(Lang::En);
     let mut algorithms: Vec<String> = rows.iter().map(|r| r.algorithm.clone()).collect();
     algorithms.sort();
     algorithms.dedup();

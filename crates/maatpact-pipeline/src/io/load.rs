@@ -5,7 +5,7 @@ use std::path::Path;
 use maatpact_core::{Config, LoadOptions, Validated, validate};
 
 use crate::error::{Error, Result};
-use crate::read::{ReadOptions, read_table};
+use crate::io::read::{ReadOptions, read_table};
 
 /// Everything that decides how an input is loaded: the loading flags shared by every
 /// command that reads case records.

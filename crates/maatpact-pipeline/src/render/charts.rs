@@ -8,9 +8,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+use super::format::Lang;
 use crate::error::{Error, Result};
 
-static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 static REGISTER_FONT: Once = Once::new();
 const FAMILY: &str = "sans-serif";
 
@@ -34,10 +35,25 @@ pub struct RenderedChart {
     pub png: Vec<u8>,
 }
 
-/// The note drawn under charts with suppressed values.
+/// What charts write in the report's language: the note under charts with hidden values,
+/// and how numbers read.
 pub struct Notes {
-    /// "suppressed" in the report language.
+    /// "insufficient observations" in the report language.
     pub suppressed: String,
+    /// The language of numbers on axes and cells.
+    pub lang: Lang,
+}
+
+impl Notes {
+    /// The notes of a language.
+    pub fn of(lang: Lang) -> Notes {
+        Notes {
+            suppressed: lang
+                .t("onvoldoende waarnemingen", "insufficient observations")
+                .to_owned(),
+            lang,
+        }
+    }
 }
 
 type DrawResult<DB> =
@@ -212,7 +228,7 @@ pub fn bar_chart(
                 .y_labels(n)
                 .y_label_formatter(&|v| label_of(n as f64 - 1.0 - *v))
                 .x_desc(&data.value_label)
-                .x_label_formatter(&|v| format_thousands(*v))
+                .x_label_formatter(&|v| notes.lang.whole(*v))
                 .label_style(font(12))
                 .disable_y_mesh()
                 .draw()?;
@@ -268,7 +284,7 @@ pub fn bar_chart(
                 .x_labels(n)
                 .x_label_formatter(&|v| label_of(*v))
                 .y_desc(&data.value_label)
-                .y_label_formatter(&|v| format_thousands(*v))
+                .y_label_formatter(&|v| notes.lang.whole(*v))
                 .label_style(font(12))
                 .disable_x_mesh()
                 .draw()?;
@@ -373,7 +389,7 @@ pub fn grouped_bar_chart(
                 }
             })
             .y_desc(&data.value_label)
-            .y_label_formatter(&|v| format_thousands(*v))
+            .y_label_formatter(&|v| notes.lang.whole(*v))
             .label_style(font(12))
             .disable_x_mesh()
             .draw()?;
@@ -497,7 +513,7 @@ pub fn heatmap(name: &str, data: &HeatmapData, notes: &Notes) -> Result<Rendered
             for (c, value) in row.iter().enumerate() {
                 let x = c as f64;
                 let (cell_color, text) = match value {
-                    Some(v) => (fill(*v), format!("{v:.2}")),
+                    Some(v) => (fill(*v), notes.lang.decimal(*v, 2)),
                     None => (RGBColor(235, 235, 235), "·".to_owned()),
                 };
                 chart.draw_series(std::iter::once(Rectangle::new(
@@ -577,9 +593,9 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
     let power = |v: f64| -> String {
         let value = 10f64.powf(v);
         if value >= 1.0 {
-            format!("{value:.0}")
+            notes.lang.decimal(value, 0)
         } else {
-            format!("{value:.3}")
+            notes.lang.decimal(value, 3)
         }
     };
     let xs = data
@@ -631,9 +647,9 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
             if data.x_ticks.is_empty() {
                 // Noise levels between 0 and 1 need decimals; sizes and k do not.
                 return if x_high - x_low < 5.0 {
-                    format!("{v:.2}")
+                    notes.lang.decimal(*v, 2)
                 } else {
-                    format!("{v:.0}")
+                    notes.lang.decimal(*v, 0)
                 };
             }
             let i = v.round();
@@ -648,7 +664,7 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
             if data.log_scale {
                 power(*v)
             } else {
-                format!("{v:.2}")
+                notes.lang.decimal(*v, 2)
             }
         };
         mesh.y_label_formatter(&y_tick);
@@ -781,26 +797,13 @@ pub fn dendrogram(name: &str, data: &DendrogramData, _notes: &Notes) -> Result<R
     })
 }
 
-/// `12345.6` → `12.346` style thousands for axis labels (whole numbers, dot-grouped).
-fn format_thousands(v: f64) -> String {
-    let rounded = v.round() as i64;
-    let digits = rounded.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if rounded < 0 { format!("-{out}") } else { out }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn notes() -> Notes {
         Notes {
+            lang: Lang::Nl,
             suppressed: "onvoldoende waarnemingen".into(),
         }
     }

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use maatpact_core::{Case, Cents, FIELDS, Field, Vocabulary, field_name};
 
-use crate::atomic::write_file_atomic;
+use crate::io::atomic::write_file_atomic;
 use crate::error::{Error, Result};
-use crate::read::InputFormat;
+use crate::io::read::InputFormat;
 
 /// How a case file is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

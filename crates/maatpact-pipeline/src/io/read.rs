@@ -61,8 +61,8 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
             let bytes = std::fs::read(path).map_err(io_error(path))?;
             read_delimited(&source, &bytes)
         }
-        InputFormat::Xlsx => crate::read_xlsx::read_xlsx(path, &source, options),
-        InputFormat::Parquet => crate::read_parquet::read_parquet(path, &source),
+        InputFormat::Xlsx => crate::io::read_xlsx::read_xlsx(path, &source, options),
+        InputFormat::Parquet => crate::io::read_parquet::read_parquet(path, &source),
     }
 }
 

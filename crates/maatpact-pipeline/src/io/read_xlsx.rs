@@ -6,7 +6,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use maatpact_core::{RawRow, RawTable};
 
 use crate::error::Result;
-use crate::read::{MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, fatal};
+use crate::io::read::{MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, fatal};
 
 pub(crate) fn read_xlsx(path: &Path, source: &str, options: &ReadOptions) -> Result<RawTable> {
     let mut workbook: Xlsx<_> = open_workbook(path).map_err(|err| {

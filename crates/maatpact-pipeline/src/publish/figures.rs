@@ -1,0 +1,384 @@
+//! The true figures of every table a command publishes, gathered from the cases and the
+//! analysis results before disclosure control sees them.
+
+use std::collections::BTreeMap;
+
+use maatpact_core::publication::{
+    Attribution, DifferenceKey, FigureSettings, FinancierFigures, Moment, RowFigures, RowKey,
+    SavingsFigures, difference_primary, financier_figures, savings_figures,
+};
+use maatpact_core::{Case, ClusterResult, Config, Issue, OwnerLevel, Severity, Vocabulary};
+
+use super::Sources;
+use super::rows::ClusterName;
+
+/// The name of a group value that was not recorded (a case without a phase, …).
+pub const UNKNOWN: &str = "unknown";
+
+/// The clusters as tables number them.
+pub(crate) struct ClusterNumbers {
+    /// Each case's published number.
+    pub of_case: Vec<usize>,
+    /// The clusters in table order: 1, 2, …, then 0 (the households in no cluster).
+    pub names: Vec<ClusterName>,
+}
+
+impl ClusterNumbers {
+    pub fn new(result: &ClusterResult, vocabulary: &Vocabulary) -> ClusterNumbers {
+        let clustering = &result.clustering;
+        let mut names: Vec<ClusterName> = result
+            .profiles
+            .iter()
+            .map(|p| ClusterName {
+                number: clustering.published_number(p.cluster),
+                defining_tags: {
+                    let mut ids: Vec<String> = p
+                        .defining_tags
+                        .iter()
+                        .map(|&t| vocabulary.id(t).to_owned())
+                        .collect();
+                    ids.sort();
+                    ids
+                },
+                label_nl: p.label_nl.clone(),
+                label_en: p.label_en.clone(),
+            })
+            .collect();
+        // Cluster 0 last, whatever its internal label.
+        names.sort_by_key(|n| (n.number == 0, n.number));
+        ClusterNumbers {
+            of_case: clustering
+                .labels
+                .iter()
+                .map(|&l| clustering.published_number(l))
+                .collect(),
+            names,
+        }
+    }
+
+    pub fn position(&self, number: usize) -> usize {
+        self.names
+            .iter()
+            .position(|n| n.number == number)
+            .expect("every published number has a name")
+    }
+}
+
+/// The savings figures of every table.
+pub(crate) struct SavingsFiguresByTable {
+    pub overall: SavingsFigures,
+    pub per_cluster: Vec<SavingsFigures>,
+    pub per_cluster_phase: Vec<SavingsFigures>,
+    pub per_phase: Vec<SavingsFigures>,
+    pub per_municipality: Vec<SavingsFigures>,
+    pub per_budget_category: Vec<SavingsFigures>,
+    pub per_bottleneck: Vec<SavingsFigures>,
+    pub per_owner_level: Vec<SavingsFigures>,
+    pub per_tag: Vec<SavingsFigures>,
+    pub per_financier: Vec<FinancierFigures>,
+    pub per_cluster_financier: Vec<FinancierFigures>,
+    pub difference_primary: BTreeMap<DifferenceKey, maatpact_core::Suppression>,
+}
+
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| UNKNOWN.to_owned())
+}
+
+/// The distinct values of a field, sorted.
+fn values_of(cases: &[Case], field: impl Fn(&Case) -> String) -> Vec<String> {
+    let mut values: Vec<String> = cases.iter().map(&field).collect();
+    values.sort();
+    values.dedup();
+    values
+}
+
+/// A one-way partition of the cases by a text field.
+fn by_field(
+    cases: &[Case],
+    key: impl Fn(String) -> RowKey,
+    field: impl Fn(&Case) -> String,
+    settings: &FigureSettings,
+) -> Vec<SavingsFigures> {
+    let values = values_of(cases, &field);
+    let keys = values.iter().cloned().map(key).collect();
+    savings_figures(
+        cases,
+        keys,
+        |_, case, groups| groups.push(values.binary_search(&field(case)).expect("a value")),
+        settings,
+    )
+}
+
+impl SavingsFiguresByTable {
+    pub fn gather(
+        sources: &Sources<'_>,
+        clusters: Option<&ClusterNumbers>,
+        settings: &FigureSettings,
+    ) -> SavingsFiguresByTable {
+        let cases = sources.cases;
+        let phase = |c: &Case| text(&c.phase);
+        let overall = savings_figures(cases, vec![RowKey::Overall], |_, _, g| g.push(0), settings)
+            .remove(0);
+        let (per_cluster, per_cluster_phase) = match clusters {
+            Some(clusters) => cluster_figures(cases, clusters, settings),
+            None => (Vec::new(), Vec::new()),
+        };
+        let thresholds = &settings.thresholds;
+        SavingsFiguresByTable {
+            overall,
+            per_cluster,
+            per_cluster_phase,
+            per_phase: by_field(cases, RowKey::Phase, phase, settings),
+            per_municipality: by_field(
+                cases,
+                RowKey::Municipality,
+                |c| text(&c.municipality),
+                settings,
+            ),
+            per_budget_category: by_field(
+                cases,
+                RowKey::BudgetCategory,
+                |c| text(&c.budget_category),
+                settings,
+            ),
+            per_bottleneck: bottleneck_figures(cases, sources.config, settings),
+            per_owner_level: owner_figures(cases, sources.config, settings),
+            per_tag: tag_figures(cases, sources.vocabulary, settings),
+            per_financier: financier_figures(cases, None, thresholds),
+            per_cluster_financier: clusters
+                .map(|c| {
+                    let numbers: Vec<usize> = c.names.iter().map(|n| n.number).collect();
+                    financier_figures(cases, Some((&c.of_case, &numbers)), thresholds)
+                })
+                .unwrap_or_default(),
+            difference_primary: match settings.attribution {
+                Attribution::Count => differences(cases, sources, thresholds),
+                Attribution::Split => BTreeMap::new(),
+            },
+        }
+    }
+
+    /// Every row, each once, for disclosure control.
+    pub fn rows(&self) -> Vec<RowFigures> {
+        std::iter::once(&self.overall)
+            .chain(&self.per_cluster)
+            .chain(&self.per_cluster_phase)
+            .chain(&self.per_phase)
+            .chain(&self.per_municipality)
+            .chain(&self.per_budget_category)
+            .chain(&self.per_bottleneck)
+            .chain(&self.per_owner_level)
+            .chain(&self.per_tag)
+            .map(SavingsFigures::row)
+            .chain(
+                self.per_financier
+                    .iter()
+                    .chain(&self.per_cluster_financier)
+                    .map(FinancierFigures::row),
+            )
+            .collect()
+    }
+}
+
+fn cluster_figures(
+    cases: &[Case],
+    clusters: &ClusterNumbers,
+    settings: &FigureSettings,
+) -> (Vec<SavingsFigures>, Vec<SavingsFigures>) {
+    let keys = clusters
+        .names
+        .iter()
+        .map(|n| RowKey::Cluster(n.number))
+        .collect();
+    let per_cluster = savings_figures(
+        cases,
+        keys,
+        |i, _, g| g.push(clusters.position(clusters.of_case[i])),
+        settings,
+    );
+    let phases = values_of(cases, |c| text(&c.phase));
+    let keys = clusters
+        .names
+        .iter()
+        .flat_map(|n| {
+            phases
+                .iter()
+                .map(|p| RowKey::ClusterPhase(n.number, p.clone()))
+        })
+        .collect();
+    let per_cluster_phase = savings_figures(
+        cases,
+        keys,
+        |i, case, g| {
+            let phase = phases.binary_search(&text(&case.phase)).expect("a phase");
+            g.push(clusters.position(clusters.of_case[i]) * phases.len() + phase);
+        },
+        settings,
+    );
+    (per_cluster, per_cluster_phase)
+}
+
+fn bottleneck_figures(
+    cases: &[Case],
+    config: &Config,
+    settings: &FigureSettings,
+) -> Vec<SavingsFigures> {
+    let keys = config
+        .catalogue
+        .bottlenecks()
+        .iter()
+        .map(|b| RowKey::Bottleneck(b.id.clone(), b.owner_level.id().to_owned()))
+        .collect();
+    savings_figures(
+        cases,
+        keys,
+        |_, case, g| g.extend(case.bottlenecks.iter().map(|b| b.index())),
+        settings,
+    )
+}
+
+/// The owner levels of a case's bottlenecks, as indices into [`OwnerLevel::ALL`].
+fn owner_levels(case: &Case, config: &Config) -> Vec<usize> {
+    let mut levels: Vec<usize> = case
+        .bottlenecks
+        .iter()
+        .map(|&b| {
+            let level = config.catalogue.get(b).owner_level;
+            OwnerLevel::ALL.iter().position(|&l| l == level).unwrap_or(0)
+        })
+        .collect();
+    levels.sort_unstable();
+    levels.dedup();
+    levels
+}
+
+fn owner_figures(cases: &[Case], config: &Config, settings: &FigureSettings) -> Vec<SavingsFigures> {
+    let keys = OwnerLevel::ALL
+        .iter()
+        .map(|l| RowKey::OwnerLevel(l.id().to_owned()))
+        .collect();
+    savings_figures(
+        cases,
+        keys,
+        |_, case, g| g.extend(owner_levels(case, config)),
+        settings,
+    )
+}
+
+fn tag_figures(
+    cases: &[Case],
+    vocabulary: &Vocabulary,
+    settings: &FigureSettings,
+) -> Vec<SavingsFigures> {
+    let keys = vocabulary
+        .tags()
+        .iter()
+        .map(|t| RowKey::TagSet(vec![t.id.clone()]))
+        .collect();
+    savings_figures(
+        cases,
+        keys,
+        |_, case, g| g.extend(case.tags.iter().map(|t| t.index())),
+        settings,
+    )
+}
+
+type Membership<'a> = Box<dyn Fn(&Case) -> bool + Sync + 'a>;
+
+/// The groups outside multi-membership rows whose amounts disclosure control judges.
+fn differences(
+    cases: &[Case],
+    sources: &Sources<'_>,
+    thresholds: &maatpact_core::PrivacyThresholds,
+) -> BTreeMap<DifferenceKey, maatpact_core::Suppression> {
+    let config = sources.config;
+    let mut groups: Vec<(DifferenceKey, Membership<'_>)> = Vec::new();
+    for (index, tag) in sources.vocabulary.tags().iter().enumerate() {
+        let key = RowKey::TagSet(vec![tag.id.clone()]);
+        groups.push((
+            DifferenceKey::Without(key),
+            Box::new(move |c: &Case| !c.tags.iter().any(|t| t.index() == index)),
+        ));
+    }
+    for (index, b) in config.catalogue.bottlenecks().iter().enumerate() {
+        let owner = b.owner_level;
+        let level = OwnerLevel::ALL.iter().position(|&l| l == owner).unwrap_or(0);
+        let key = RowKey::Bottleneck(b.id.clone(), owner.id().to_owned());
+        let lacks = move |c: &Case| !c.bottlenecks.iter().any(|x| x.index() == index);
+        groups.push((DifferenceKey::Without(key), Box::new(lacks)));
+        groups.push((
+            DifferenceKey::OwnerWithout(owner.id().to_owned(), b.id.clone()),
+            Box::new(move |c: &Case| lacks(c) && owner_levels(c, config).contains(&level)),
+        ));
+    }
+    for (level, owner) in OwnerLevel::ALL.iter().enumerate() {
+        groups.push((
+            DifferenceKey::Without(RowKey::OwnerLevel(owner.id().to_owned())),
+            Box::new(move |c: &Case| !owner_levels(c, config).contains(&level)),
+        ));
+    }
+    let refs: Vec<(DifferenceKey, &(dyn Fn(&Case) -> bool + Sync))> =
+        groups.iter().map(|(k, f)| (k.clone(), f.as_ref())).collect();
+    difference_primary(cases, &refs, thresholds)
+}
+
+/// Counts per cluster and tag, and satisfaction per cluster and moment.
+pub(crate) struct ClusterCounts {
+    /// (cluster number, tag index, households).
+    pub tags: Vec<(usize, usize, u64)>,
+    /// (cluster number, moment, households with a score, their mean).
+    pub satisfaction: Vec<(usize, Moment, u64, Option<f64>)>,
+}
+
+impl ClusterCounts {
+    pub fn gather(cases: &[Case], n_tags: usize, clusters: &ClusterNumbers) -> ClusterCounts {
+        let k = clusters.names.len();
+        let mut tags = vec![0u64; k * n_tags];
+        let mut scores = vec![(0u64, 0.0f64); k * Moment::ALL.len()];
+        for (case, &number) in cases.iter().zip(&clusters.of_case) {
+            let c = clusters.position(number);
+            for t in &case.tags {
+                tags[c * n_tags + t.index()] += 1;
+            }
+            let moments = [
+                case.satisfaction.start,
+                case.satisfaction.month_6,
+                case.satisfaction.month_12,
+            ];
+            for (m, score) in moments.iter().enumerate() {
+                if let Some(score) = score {
+                    let slot = &mut scores[c * Moment::ALL.len() + m];
+                    slot.0 += 1;
+                    slot.1 += score;
+                }
+            }
+        }
+        let names = &clusters.names;
+        ClusterCounts {
+            tags: (0..k * n_tags)
+                .map(|i| (names[i / n_tags].number, i % n_tags, tags[i]))
+                .collect(),
+            satisfaction: (0..k * Moment::ALL.len())
+                .map(|i| {
+                    let (n, sum) = scores[i];
+                    let moment = Moment::ALL[i % Moment::ALL.len()];
+                    let mean = (n > 0).then(|| sum / n as f64);
+                    (names[i / Moment::ALL.len()].number, moment, n, mean)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Validation findings per kind: (severity, code, count), sorted.
+pub(crate) fn finding_counts(issues: &[Issue]) -> Vec<(&'static str, &'static str, u64)> {
+    let mut counts: BTreeMap<(&'static str, &'static str), u64> = BTreeMap::new();
+    for issue in issues {
+        let severity = match issue.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        *counts.entry((severity, issue.code)).or_default() += 1;
+    }
+    counts.into_iter().map(|((s, c), n)| (s, c, n)).collect()
+}
