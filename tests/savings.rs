@@ -1,22 +1,18 @@
-//! Savings tables: hand-computed fixtures exact to the cent, disclosure control, and totals
-//! that add up.
+//! Savings figures: hand-computed fixtures exact to the cent, attribution, and totals that
+//! add up. Disclosure control of the tables built from them is in `publication`.
 
-use maatpact_core::{Case, Cents, PrivacyThresholds, Suppression};
-use maatpact_pipeline::{Attribution, Grouping, SavingsSettings, financier_table, savings_table};
+use maatpact_core::publication::{
+    Attribution, FigureSettings, RowKey, SavingsFigures, savings_figures,
+};
+use maatpact_core::{Case, Cents, PrivacyThresholds};
 use proptest::prelude::*;
 
-const NO_SUPPRESSION: PrivacyThresholds = PrivacyThresholds {
-    min_cell_size: 1,
-    dominance_n: 2,
-    dominance_k: 100.0,
-};
-
-fn settings(thresholds: PrivacyThresholds) -> SavingsSettings {
-    SavingsSettings {
-        thresholds,
+fn settings(attribution: Attribution) -> FigureSettings {
+    FigureSettings {
+        thresholds: PrivacyThresholds::DEFAULT,
         bootstrap_resamples: 200,
         seed: 1,
-        attribution: Attribution::Count,
+        attribution,
     }
 }
 
@@ -32,11 +28,20 @@ fn case(id: &str, phase: &str, costs: Option<(i64, i64, i64)>, spend: i64) -> Ca
     case
 }
 
-fn by_phase(cases: &[Case]) -> Grouping {
-    Grouping::partition(
+/// The figures per phase, phases numbered 1, 2, … in the cases.
+fn by_phase(cases: &[Case], attribution: Attribution) -> Vec<SavingsFigures> {
+    let mut phases: Vec<String> = cases.iter().filter_map(|c| c.phase.clone()).collect();
+    phases.sort();
+    phases.dedup();
+    let keys = phases.iter().cloned().map(RowKey::Phase).collect();
+    savings_figures(
         cases,
-        |c| c.phase.clone().unwrap_or_default(),
-        |k| vec![k.clone()],
+        keys,
+        |_, case, groups| {
+            let phase = case.phase.clone().unwrap_or_default();
+            groups.push(phases.binary_search(&phase).expect("a phase"));
+        },
+        &settings(attribution),
     )
 }
 
@@ -54,33 +59,32 @@ fn hand_computed_totals_are_exact_to_the_cent() {
     cases[0].satisfaction.month_12 = Some(7.5);
     cases[1].satisfaction.start = Some(5.0);
     cases[1].satisfaction.month_6 = Some(6.0);
-    let table = savings_table(&cases, &by_phase(&cases), &settings(NO_SUPPRESSION), &[]).unwrap();
-    assert!(table.partition);
-    assert_eq!(table.n_without_kba, 1);
-    let phase1 = &table.rows[0];
-    assert_eq!(phase1.keys, ["1"]);
+    let rows = by_phase(&cases, Attribution::Count);
+    let phase1 = &rows[0];
+    assert_eq!(phase1.key, RowKey::Phase("1".into()));
     assert_eq!((phase1.n_cases, phase1.n_with_kba), (2, 2));
-    assert_eq!(phase1.cost_current_total, Cents::from_euros(50_000));
-    assert_eq!(phase1.cost_threatened_total, Cents::from_euros(140_000));
-    assert_eq!(phase1.cost_tailored_total, Cents::from_euros(103_000));
-    assert_eq!(phase1.savings_total, Cents::from_euros(37_000));
+    assert_eq!(phase1.cost_current, Cents::from_euros(50_000));
+    assert_eq!(phase1.cost_threatened, Cents::from_euros(140_000));
+    assert_eq!(phase1.cost_tailored, Cents::from_euros(103_000));
+    assert_eq!(phase1.savings, Cents::from_euros(37_000));
     assert_eq!(phase1.savings_mean, Some(1_850_000.0));
     assert_eq!(phase1.savings_median, Some(1_850_000.0));
-    assert_eq!(phase1.breakthrough_spend_total, Cents::from_euros(1_500));
-    assert_eq!(phase1.return_per_euro, Some(37_000.0 / 1_500.0));
+    assert_eq!(phase1.breakthrough_spend, Cents::from_euros(1_500));
+    assert_eq!(phase1.return_per_euro(), Some(37_000.0 / 1_500.0));
     // (7.5 − 4) and (6 − 5): 12 months where known, else 6 months.
     assert_eq!(phase1.satisfaction_change_mean, Some(2.25));
+    assert_eq!(phase1.satisfaction_change_n, 2);
     let (low, high) = phase1.savings_ci.unwrap();
     assert!(
         (1_000_000.0..=2_700_000.0).contains(&low) && low <= high,
         "{low} {high}"
     );
-    let phase2 = &table.rows[1];
+    let phase2 = &rows[1];
     assert_eq!((phase2.n_cases, phase2.n_with_kba), (2, 1));
     // Case C has no KBA: counted, but out of every euro figure except its spend.
-    assert_eq!(phase2.cost_threatened_total, Cents(1_234_567));
-    assert_eq!(phase2.savings_total, Cents(234_567));
-    assert_eq!(phase2.breakthrough_spend_total, Cents::from_euros(200));
+    assert_eq!(phase2.cost_threatened, Cents(1_234_567));
+    assert_eq!(phase2.savings, Cents(234_567));
+    assert_eq!(phase2.breakthrough_spend, Cents::from_euros(200));
     assert_eq!(phase2.savings_ci, None);
 }
 
@@ -91,119 +95,48 @@ fn split_attribution_divides_a_case_over_its_groups() {
         case("B", "1", Some((0, 5_000, 4_000)), 0),
     ];
     // A is in both groups, B only in the second.
-    let grouping = Grouping {
-        groups: vec![vec!["x".into()], vec!["y".into()]],
-        membership: vec![vec![0, 1], vec![1]],
+    let keys = || vec![RowKey::Phase("x".into()), RowKey::Phase("y".into())];
+    let membership = |i: usize, _: &Case, groups: &mut Vec<usize>| {
+        groups.extend(if i == 0 { &[0, 1][..] } else { &[1][..] });
     };
-    let count = savings_table(&cases, &grouping, &settings(NO_SUPPRESSION), &[]).unwrap();
-    assert_eq!(count.rows[0].savings_total, Cents::from_euros(6_000));
-    assert_eq!(count.rows[1].savings_total, Cents::from_euros(7_000));
-    let mut split_settings = settings(NO_SUPPRESSION);
-    split_settings.attribution = Attribution::Split;
-    let split = savings_table(&cases, &grouping, &split_settings, &[]).unwrap();
-    assert_eq!(split.attribution, Attribution::Split);
-    assert_eq!(split.rows[0].savings_total, Cents::from_euros(3_000));
-    assert_eq!(split.rows[1].savings_total, Cents::from_euros(4_000));
+    let count = savings_figures(&cases, keys(), membership, &settings(Attribution::Count));
+    assert_eq!(count[0].savings, Cents::from_euros(6_000));
+    assert_eq!(count[1].savings, Cents::from_euros(7_000));
+    let split = savings_figures(&cases, keys(), membership, &settings(Attribution::Split));
+    assert_eq!(split[0].savings, Cents::from_euros(3_000));
+    assert_eq!(split[1].savings, Cents::from_euros(4_000));
 }
 
 #[test]
-fn small_cells_and_their_secondary_partner_are_suppressed() {
-    let mut cases = Vec::new();
-    for (phase, n) in [("1", 25), ("2", 4), ("3", 12), ("4", 30)] {
-        for i in 0..n {
-            cases.push(case(
-                &format!("{phase}-{i}"),
-                phase,
-                Some((1_000, 9_000, 5_000 + i)),
-                100,
-            ));
-        }
-    }
-    let table = savings_table(
-        &cases,
-        &by_phase(&cases),
-        &settings(PrivacyThresholds::DEFAULT),
-        &[],
-    )
-    .unwrap();
-    let reasons: Vec<_> = table.rows.iter().map(|r| r.suppressed).collect();
-    assert_eq!(
-        reasons,
-        [
-            None,
-            Some(Suppression::SmallCell),
-            Some(Suppression::Secondary),
-            None
-        ]
-    );
-}
-
-#[test]
-fn dominated_euro_totals_are_suppressed() {
+fn amounts_are_judged_on_each_households_contribution() {
     let mut cases: Vec<Case> = (0..12)
         .map(|i| case(&format!("s{i}"), "1", Some((0, 1_100, 1_000)), 0))
         .collect();
-    cases.extend((0..20).map(|i| case(&format!("t{i}"), "2", Some((0, 2_000, 1_000)), 0)));
-    cases.extend((0..20).map(|i| case(&format!("u{i}"), "3", Some((0, 2_000, 1_000)), 0)));
-    // Two huge savings dominate phase 1.
+    cases.extend((0..20).map(|i| case(&format!("t{i}"), "2", Some((0, 2_000, 1_000)), 10)));
+    // Two huge threatened costs dominate phase 1's dreigend (and its savings).
     cases[0].costs.threatened = Some(Cents::from_euros(500_000));
     cases[1].costs.threatened = Some(Cents::from_euros(400_000));
-    let table = savings_table(
+    // In phase 2 only three households spent from the breakthrough budget, evenly: not
+    // dominated, but fewer than the five contributors this test asks for.
+    for c in cases.iter_mut().skip(12 + 3) {
+        c.breakthrough_spend = None;
+    }
+    let mut settings = settings(Attribution::Count);
+    settings.thresholds.min_contributors = 5;
+    let rows = savings_figures(
         &cases,
-        &by_phase(&cases),
-        &settings(PrivacyThresholds::DEFAULT),
-        &[],
-    )
-    .unwrap();
-    assert_eq!(table.rows[0].suppressed, Some(Suppression::Dominance));
-    assert_eq!(
-        table
-            .rows
-            .iter()
-            .filter(|r| r.suppressed == Some(Suppression::Secondary))
-            .count(),
-        1
+        vec![RowKey::Phase("1".into()), RowKey::Phase("2".into())],
+        |i, _, groups| groups.push(usize::from(i >= 12)),
+        &settings,
     );
-}
-
-#[test]
-fn financier_cells_protect_both_margins() {
-    let mut cases = Vec::new();
-    for i in 0..40 {
-        let mut c = case(
-            &format!("c{i}"),
-            if i < 20 { "1" } else { "2" },
-            Some((0, 3_000, 1_000)),
-            0,
-        );
-        c.savings_by_financier[0] = Some(Cents::from_euros(1_500));
-        c.savings_by_financier[1] = Some(Cents::from_euros(500));
-        cases.push(c);
-    }
-    // Three cases give the insurer a share: a small cell in each phase.
-    for c in cases.iter_mut().take(3) {
-        c.savings_by_financier[3] = Some(Cents::from_euros(100));
-        c.savings_by_financier[0] = Some(Cents::from_euros(1_400));
-    }
-    let rows = financier_table(&cases, Some(&by_phase(&cases)), &PrivacyThresholds::DEFAULT);
-    let phase1_insurer = rows
-        .iter()
-        .find(|r| r.keys == ["1", "zorgverzekeraar"])
-        .unwrap();
-    assert_eq!(phase1_insurer.suppressed, Some(Suppression::SmallCell));
-    // Within each phase, and within each financier across phases: never one lone
-    // suppressed cell, which the published margin total would give away.
-    let phase_margins =
-        ["1", "2"].map(|p| rows.iter().filter(|r| r.keys[0] == p).collect::<Vec<_>>());
-    let financier_margins = maatpact_core::Financier::ALL
-        .map(|f| rows.iter().filter(|r| r.financier == f).collect::<Vec<_>>());
-    for margin_rows in phase_margins.iter().chain(&financier_margins) {
-        let n = margin_rows
-            .iter()
-            .filter(|r| r.suppressed.is_some())
-            .count();
-        assert!(n != 1, "{margin_rows:?}");
-    }
+    assert_eq!(
+        rows[0].amount_primary,
+        Some(maatpact_core::Suppression::Dominance)
+    );
+    assert_eq!(
+        rows[1].amount_primary,
+        Some(maatpact_core::Suppression::FewContributors)
+    );
 }
 
 proptest! {
@@ -222,11 +155,11 @@ proptest! {
                 case(&i.to_string(), &group.to_string(), costs, 10)
             })
             .collect();
-        let table = savings_table(&cases, &by_phase(&cases), &settings(NO_SUPPRESSION), &[]).unwrap();
+        let rows = by_phase(&cases, Attribution::Count);
         let overall: Cents = cases.iter().filter_map(|c| c.costs.savings()).sum();
-        let sum: Cents = table.rows.iter().map(|r| r.savings_total).sum();
+        let sum: Cents = rows.iter().map(|r| r.savings).sum();
         prop_assert_eq!(sum, overall);
-        let n: usize = table.rows.iter().map(|r| r.n_cases).sum();
-        prop_assert_eq!(n, cases.len());
+        let n: u64 = rows.iter().map(|r| r.n_cases).sum();
+        prop_assert_eq!(n, cases.len() as u64);
     }
 }

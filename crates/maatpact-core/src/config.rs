@@ -559,7 +559,14 @@ mod tests {
     /// (min_cell_size, dominance_n, dominance_k) and whether it is weaker than (10, 2, 85).
     #[test]
     fn weaker_thresholds_are_those_that_suppress_less() {
-        for (min_cell_size, dominance_n, dominance_k, protection_percent, min_contributors, weaker) in [
+        for (
+            min_cell_size,
+            dominance_n,
+            dominance_k,
+            protection_percent,
+            min_contributors,
+            weaker,
+        ) in [
             (10, 2, 85.0, 15.0, 3, false),
             (9, 2, 85.0, 15.0, 3, true),
             (20, 2, 85.0, 15.0, 3, false),

@@ -30,7 +30,8 @@ pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
         result.algorithm,
         result.structure.summary
     );
-    let shown = |d: &maatpact_core::Disclosed<u64>| d.shown().map_or(".".to_owned(), u64::to_string);
+    let shown =
+        |d: &maatpact_core::Disclosed<u64>| d.shown().map_or(".".to_owned(), u64::to_string);
     if let Some(n) = &tables.n_in_no_cluster {
         println!("  {} cases in no cluster", shown(n));
     }

@@ -32,7 +32,13 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitCode> {
         min_lift: args.min_lift,
         top_k: args.top_k,
     };
-    let tables = run_mine(&validated, &settings.config, &mining, &rule_params, &args.out)?;
+    let tables = run_mine(
+        &validated,
+        &settings.config,
+        &mining,
+        &rule_params,
+        &args.out,
+    )?;
     if tables.raised_to_cell_size {
         eprintln!(
             "note: the minimum support was raised to {} households, the minimum cell size of published tables",

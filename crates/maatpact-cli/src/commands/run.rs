@@ -123,7 +123,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     println!(
         "{}: {} cases, {} clusters ({}), savings {} against {} threatened; written to {}",
         args.input.display(),
-        summary.n_cases.shown().map_or(".".to_owned(), u64::to_string),
+        summary
+            .n_cases
+            .shown()
+            .map_or(".".to_owned(), u64::to_string),
         summary.k,
         summary.algorithm,
         shown(&summary.overall.savings_total),

@@ -19,9 +19,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::Suppression;
 use super::lp::{Bound, BoundKey, Intervals, Point};
 use super::model::{CellId, Expr, LinkedModel, Part, UnitId};
-use super::Suppression;
 use crate::config::PrivacyThresholds;
 use crate::error::Result;
 
@@ -257,19 +257,20 @@ impl<'a> Checker<'a> {
     /// before (and the true value, which fits by definition): inside its attacker interval.
     fn seen_range(&self, cell: CellId) -> Option<(f64, f64)> {
         let (low, high) = *self.cache.borrow().seen.get(&cell.index())?;
-        Some(match self.model.cells[cell.index()].value.filter(|_| self.truth) {
-            Some(v) => (low.min(v), high.max(v)),
-            None => (low, high),
-        })
+        Some(
+            match self.model.cells[cell.index()].value.filter(|_| self.truth) {
+                Some(v) => (low.min(v), high.max(v)),
+                None => (low, high),
+            },
+        )
     }
 
     /// Every violation, units first (in unit order), then differences.
     pub fn violations(&self) -> Result<Vec<Violation>> {
         let mut out = Vec::new();
         for (index, unit) in self.model.units.iter().enumerate() {
-            let single = |cells: &[CellId]| -> Vec<Expr> {
-                cells.iter().map(|&c| vec![(c, 1.0)]).collect()
-            };
+            let single =
+                |cells: &[CellId]| -> Vec<Expr> { cells.iter().map(|&c| vec![(c, 1.0)]).collect() };
             self.check_group(
                 Source::Unit(UnitId(index as u32)),
                 &single(&unit.counts),
@@ -315,29 +316,34 @@ impl<'a> Checker<'a> {
                 need,
             });
         };
-        // Whether the group may be a small one, as an attacker sees it or in truth.
-        let mut sensitive = self.truth && amount_primary.is_some();
+        // Whether the group may be a small one as an attacker sees it, and whether its
+        // amounts are sensitive in truth (small, dominated or thinly contributed).
+        let mut may_be_small = false;
+        let mut sensitive_in_truth = self.truth && amount_primary.is_some();
         for expr in counts {
             let truth = self.truth_of(expr);
-            sensitive |= truth.is_some_and(|v| self.is_small(v));
+            sensitive_in_truth |= truth.is_some_and(|v| self.is_small(v));
             // A group with amounts must know whether it may be small, which takes its true
             // interval; a single hidden cell's amounts are checked in any case.
             let shortcut = amounts.is_empty() || self.is_single_hidden(expr);
             if shortcut
                 && self.passes_on_seen(expr, truth, |lo, hi, v| self.count_problem(lo, hi, v))
             {
-                sensitive = true;
                 continue;
             }
             match self.bound(expr)? {
                 Bound::Exact(value) if self.is_small(value) => {
-                    sensitive = true;
-                    push(Part::Count, expr, (FindingKind::Exact { value }, self.min_cell));
+                    may_be_small = true;
+                    push(
+                        Part::Count,
+                        expr,
+                        (FindingKind::Exact { value }, self.min_cell),
+                    );
                 }
                 Bound::Exact(_) => {}
                 Bound::Range(low, high) => {
                     let possibly_small = low < self.min_cell - 0.5 && high >= 0.5;
-                    sensitive |= possibly_small;
+                    may_be_small |= possibly_small;
                     if (self.is_single_hidden(expr) || possibly_small)
                         && let Some(problem) = self.count_problem(low, high, truth)
                     {
@@ -349,10 +355,13 @@ impl<'a> Checker<'a> {
             }
         }
         for expr in amounts {
-            if !(sensitive || self.is_single_hidden(expr)) {
+            let single = self.is_single_hidden(expr);
+            if !(may_be_small || sensitive_in_truth || single) {
                 continue;
             }
-            let truth = self.truth_of(expr);
+            // The true value's margins matter only where the truth is sensitive; where the
+            // group only may be small to an outsider, its interval must be wide.
+            let truth = self.truth_of(expr).filter(|_| sensitive_in_truth || single);
             if self.passes_on_seen(expr, truth, |lo, hi, v| self.amount_problem(lo, hi, v)) {
                 continue;
             }
@@ -409,7 +418,10 @@ impl<'a> Checker<'a> {
         let cache = self.cache.borrow();
         let mut range: Option<(f64, f64)> = truth.map(|v| (v, v));
         for point in &cache.points {
-            if !hidden.iter().any(|c| point.binary_search_by_key(c, |p| p.0).is_ok()) {
+            if !hidden
+                .iter()
+                .any(|c| point.binary_search_by_key(c, |p| p.0).is_ok())
+            {
                 continue;
             }
             let mut value = 0.0;
@@ -433,7 +445,14 @@ impl<'a> Checker<'a> {
     fn count_problem(&self, low: f64, high: f64, truth: Option<f64>) -> Option<(FindingKind, f64)> {
         if high - low < self.min_cell - 1e-9 {
             let required = self.min_cell;
-            return Some((FindingKind::Narrow { low, high, required }, required));
+            return Some((
+                FindingKind::Narrow {
+                    low,
+                    high,
+                    required,
+                },
+                required,
+            ));
         }
         self.edge_problem(low, high, truth)
     }
@@ -446,7 +465,12 @@ impl<'a> Checker<'a> {
 
     /// A hidden or sensitive amount needs an interval at least `2 × protection_percent` of its
     /// midpoint wide, and with the true value, `protection_percent` of it on both sides.
-    fn amount_problem(&self, low: f64, high: f64, truth: Option<f64>) -> Option<(FindingKind, f64)> {
+    fn amount_problem(
+        &self,
+        low: f64,
+        high: f64,
+        truth: Option<f64>,
+    ) -> Option<(FindingKind, f64)> {
         let middle = if low.is_finite() && high.is_finite() {
             (low + high) / 2.0
         } else {
@@ -457,7 +481,14 @@ impl<'a> Checker<'a> {
             // A partner of the protection margin around the true value widens the interval
             // enough on both counts.
             let need = truth.map_or(required, |v| self.fraction * v.abs());
-            return Some((FindingKind::Narrow { low, high, required }, need));
+            return Some((
+                FindingKind::Narrow {
+                    low,
+                    high,
+                    required,
+                },
+                need,
+            ));
         }
         let value = truth?;
         let margin = self.fraction * value.abs();

@@ -139,7 +139,10 @@ impl<'m> Intervals<'m> {
             .map(|(c, _)| self.component[c.index()])
             .collect();
         BoundKey {
-            expr: expr.iter().map(|&(c, k)| (c.index(), k.to_bits())).collect(),
+            expr: expr
+                .iter()
+                .map(|&(c, k)| (c.index(), k.to_bits()))
+                .collect(),
             hidden: components
                 .into_iter()
                 .flat_map(|c| self.members[c].iter().copied())
@@ -176,8 +179,7 @@ impl<'m> Intervals<'m> {
         if unknown.is_empty() {
             return Ok(Bound::Exact(constant));
         }
-        let components: BTreeSet<usize> =
-            unknown.iter().map(|&(c, _)| self.component[c]).collect();
+        let components: BTreeSet<usize> = unknown.iter().map(|&(c, _)| self.component[c]).collect();
         let mut cells: Vec<usize> = components
             .iter()
             .flat_map(|&c| self.members[c].iter().copied())
@@ -325,7 +327,11 @@ mod tests {
         let kinds = vec![CellKind::Amount { nonnegative: false }; 9];
         let rows: Vec<Row> = vec![
             (vec![(7, 1.0)], Sense::Eq, 7324507.0),
-            (vec![(0, 1.0), (2, 1.0), (3, 1.0), (8, 1.0)], Sense::Eq, 2824058.0),
+            (
+                vec![(0, 1.0), (2, 1.0), (3, 1.0), (8, 1.0)],
+                Sense::Eq,
+                2824058.0,
+            ),
             (vec![(4, 1.0), (5, 1.0)], Sense::Eq, 229744.0),
             (vec![(1, 1.0), (6, 1.0)], Sense::Eq, 2230875.0),
             (vec![(0, 1.0), (1, 1.0)], Sense::Eq, 2376819.0),

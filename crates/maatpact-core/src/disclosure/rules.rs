@@ -34,8 +34,7 @@ impl Contributions {
         }
         self.nonzero += 1;
         self.magnitude_total += magnitude;
-        if self.largest.len() < self.keep || self.largest.last().is_some_and(|&m| magnitude > m)
-        {
+        if self.largest.len() < self.keep || self.largest.last().is_some_and(|&m| magnitude > m) {
             let at = self.largest.partition_point(|&m| m >= magnitude);
             self.largest.insert(at, magnitude);
             self.largest.truncate(self.keep);

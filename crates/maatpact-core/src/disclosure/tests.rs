@@ -257,12 +257,12 @@ proptest! {
         let total: f64 = (0..rows).flat_map(|r| (0..columns).map(move |c| (r, c))).map(|(r, c)| value(r, c)).sum();
         let n_grand = model.add_cell(grand, "n", CellKind::Count, Some(total));
         let mut grand_terms = vec![(n_grand, -1.0)];
-        for r in 0..rows {
+        for (r, row) in cell.iter().enumerate() {
             let unit = model.add_unit(format!("row {r}"), 3.0);
             let sum: f64 = (0..columns).map(|c| value(r, c)).sum();
             let margin = model.add_cell(unit, "n", CellKind::Count, Some(sum));
             grand_terms.push((margin, 1.0));
-            let mut terms: Expr = (0..columns).map(|c| (cell[r][c].unwrap(), 1.0)).collect();
+            let mut terms: Expr = row.iter().map(|c| (c.unwrap(), 1.0)).collect();
             terms.push((margin, -1.0));
             model.add_relation(terms, Sense::Eq, 0.0);
         }
@@ -271,7 +271,7 @@ proptest! {
             let unit = model.add_unit(format!("column {c}"), 3.0);
             let sum: f64 = (0..rows).map(|r| value(r, c)).sum();
             let margin = model.add_cell(unit, "n", CellKind::Count, Some(sum));
-            let mut terms: Expr = (0..rows).map(|r| (cell[r][c].unwrap(), 1.0)).collect();
+            let mut terms: Expr = cell.iter().map(|row| (row[c].unwrap(), 1.0)).collect();
             terms.push((margin, -1.0));
             model.add_relation(terms, Sense::Eq, 0.0);
         }

@@ -178,7 +178,7 @@ pub fn savings_figures(
     }
     // Each group's interval gets its own stream, derived from the seed and the group's
     // position, so that neither other groups nor the number of threads change it.
-    let intervals: Vec<(Option<f64>, Option<(f64, f64)>)> = accumulators
+    let intervals: Vec<MedianAndInterval> = accumulators
         .par_iter_mut()
         .enumerate()
         .map(|(group, acc)| {
@@ -218,6 +218,9 @@ pub fn savings_figures(
         })
         .collect()
 }
+
+/// A group's median savings and the interval of its mean.
+type MedianAndInterval = (Option<f64>, Option<(f64, f64)>);
 
 fn median_of_sorted(values: &[f64]) -> Option<f64> {
     let n = values.len();
@@ -304,13 +307,16 @@ pub fn financier_figures(
     rows
 }
 
+/// Whether a case belongs to a group.
+pub type Membership<'a> = dyn Fn(&Case) -> bool + Sync + 'a;
+
 /// The primary suppression of the amounts of every difference group that disclosure
 /// control links (households without a tag, bottleneck or owner level; an owner level's
 /// households without one of its bottlenecks), with count attribution. `membership` gives
 /// each such group's key and whether a case is in it.
 pub fn difference_primary(
     cases: &[Case],
-    groups: &[(DifferenceKey, &(dyn Fn(&Case) -> bool + Sync))],
+    groups: &[(DifferenceKey, &Membership<'_>)],
     thresholds: &PrivacyThresholds,
 ) -> BTreeMap<DifferenceKey, Suppression> {
     groups

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Attribution, DifferenceKey, LinkInput, RowKey, RowShape, SAVINGS_AMOUNTS,
-    SAVINGS_AMOUNT_NONNEGATIVE, SAVINGS_COUNTS,
+    Attribution, DifferenceKey, LinkInput, RowKey, RowShape, SAVINGS_AMOUNT_NONNEGATIVE,
+    SAVINGS_AMOUNTS, SAVINGS_COUNTS,
 };
 use crate::disclosure::{CellId, CellKind, Expr, LinkedModel, Sense, UnitId};
 
@@ -77,13 +77,7 @@ pub fn link(input: &LinkInput) -> Linked {
             model.add_relation(vec![(counts[1], 1.0), (counts[0], -1.0)], Sense::Le, 0.0);
         }
         units.insert(key.clone(), unit);
-        rows.insert(
-            key,
-            RowCells {
-                counts,
-                amounts,
-            },
-        );
+        rows.insert(key, RowCells { counts, amounts });
     }
     let mut linker = Linker {
         model,
@@ -205,7 +199,9 @@ impl Linker<'_, '_> {
         let keys: Vec<RowKey> = self.keys().cloned().collect();
         for key in &keys {
             let outside = match key {
-                RowKey::TagSet(tags) if tags.len() == 1 => format!("households without tag {}", tags[0]),
+                RowKey::TagSet(tags) if tags.len() == 1 => {
+                    format!("households without tag {}", tags[0])
+                }
                 RowKey::Bottleneck(b, _) => format!("households without bottleneck {b}"),
                 RowKey::OwnerLevel(o) => format!("households without a bottleneck of {o}"),
                 _ => continue,
@@ -241,7 +237,9 @@ impl Linker<'_, '_> {
             if members.is_empty() {
                 continue;
             }
-            let total = self.row(&RowKey::OwnerLevel(owner.clone())).map(RowCells::measures);
+            let total = self
+                .row(&RowKey::OwnerLevel(owner.clone()))
+                .map(RowCells::measures);
             let parts: Vec<Vec<CellId>> = members
                 .iter()
                 .filter_map(|k| self.row(k).map(RowCells::measures))
@@ -300,7 +298,10 @@ impl Linker<'_, '_> {
         // its savings: true of well-kept data, and easy to guess.
         let mut groups: Vec<(RowKey, Vec<RowKey>)> = vec![(
             RowKey::Overall,
-            financiers.iter().map(|f| RowKey::Financier(f.clone())).collect(),
+            financiers
+                .iter()
+                .map(|f| RowKey::Financier(f.clone()))
+                .collect(),
         )];
         let clusters: BTreeSet<usize> = cross.iter().map(|(c, _)| *c).collect();
         for c in clusters {
@@ -342,7 +343,9 @@ impl Linker<'_, '_> {
             .collect();
         let tags: BTreeSet<&String> = cells.iter().map(|(_, t)| t).collect();
         for tag in tags {
-            let total = self.row(&RowKey::TagSet(vec![tag.clone()])).map(|r| r.counts[0]);
+            let total = self
+                .row(&RowKey::TagSet(vec![tag.clone()]))
+                .map(|r| r.counts[0]);
             let mut terms: Expr = cells
                 .iter()
                 .filter(|(_, t)| t == tag)
@@ -470,7 +473,11 @@ fn atom(family: &BTreeMap<Vec<String>, CellId>, set: &[String], mask: u32) -> Op
             .filter(|i| chosen & (1 << i) != 0)
             .map(|i| set[i].clone())
             .collect();
-        let sign = if pick.count_ones() % 2 == 0 { 1.0 } else { -1.0 };
+        let sign = if pick.count_ones() % 2 == 0 {
+            1.0
+        } else {
+            -1.0
+        };
         terms.push((*family.get(&subset)?, sign));
     }
     Some(terms)

@@ -26,8 +26,8 @@ mod figures;
 mod link;
 
 pub use figures::{
-    FigureSettings, FinancierFigures, SavingsFigures, difference_primary, financier_figures,
-    savings_figures,
+    FigureSettings, FinancierFigures, Membership, SavingsFigures, difference_primary,
+    financier_figures, savings_figures,
 };
 pub use link::{Linked, link};
 
@@ -185,9 +185,7 @@ impl RowKey {
             | RowKey::Warnings => 3.0,
             RowKey::TagSet(tags) if tags.len() == 1 => 3.0,
             RowKey::TagSet(tags) => 2.0 + 1.0 / tags.len() as f64,
-            RowKey::ClusterPhase(..) | RowKey::ClusterFinancier(..) | RowKey::ClusterTag(..) => {
-                2.0
-            }
+            RowKey::ClusterPhase(..) | RowKey::ClusterFinancier(..) | RowKey::ClusterTag(..) => 2.0,
             RowKey::Satisfaction(..) | RowKey::Finding(_) => 1.0,
         }
     }

@@ -64,13 +64,17 @@ pub fn cluster_side(
 /// A side's cluster (by its position among the non-noise profiles): its size and mean
 /// savings as published.
 fn published_cluster(side: &Side, index: usize) -> (Disclosed<u64>, Disclosed<Option<f64>>) {
-    let savings = side.publication.savings.as_ref().expect("sides publish savings");
+    let savings = side
+        .publication
+        .savings
+        .as_ref()
+        .expect("sides publish savings");
     let row = savings
         .per_cluster
         .iter()
         .find(|r| matches!(&r.group, Group::Cluster(c) if c.number == index + 1))
         .expect("every cluster has a savings row");
-    (row.n_cases.clone(), row.savings_mean.clone())
+    (row.n_cases, row.savings_mean)
 }
 
 /// The summaries of a side's clusters, with their mean savings in euros. The households in
@@ -157,15 +161,19 @@ impl<'a> ComparedRow<'a> {
                 .unwrap_or_default()
         };
         let ids = |tags: &[maatpact_core::TagId]| {
-            tags.iter().map(|&t| vocabulary.id(t)).collect::<Vec<_>>().join("+")
+            tags.iter()
+                .map(|&t| vocabulary.id(t))
+                .collect::<Vec<_>>()
+                .join("+")
         };
-        let published = |side: &Side, index: Option<usize>| index.map(|i| published_cluster(side, i));
+        let published =
+            |side: &Side, index: Option<usize>| index.map(|i| published_cluster(side, i));
         let (base_cluster, new_cluster) = (published(base, c.base), published(new, c.new));
         let size_shown = |p: &Option<(Disclosed<u64>, Disclosed<Option<f64>>)>| {
             p.as_ref().is_none_or(|(size, _)| size.is_shown())
         };
         let mean = |p: &Option<(Disclosed<u64>, Disclosed<Option<f64>>)>| {
-            p.as_ref().and_then(|(_, mean)| mean.clone().flatten())
+            p.as_ref().and_then(|(_, mean)| (*mean).flatten())
         };
         let savings_change = match (mean(&base_cluster), mean(&new_cluster)) {
             (Some(b), Some(n)) => Some((n - b) / 100.0),
@@ -211,7 +219,13 @@ fn compare_table(rows: &[ComparedRow<'_>]) -> Table {
     ]);
     for row in rows {
         let c = row.comparison;
-        let value = |text: String| if row.shown { text } else { SUPPRESSED.to_owned() };
+        let value = |text: String| {
+            if row.shown {
+                text
+            } else {
+                SUPPRESSED.to_owned()
+            }
+        };
         table.rows.push(vec![
             c.status.id().to_owned(),
             c.base.map(|i| (i + 1).to_string()).unwrap_or_default(),
@@ -226,12 +240,19 @@ fn compare_table(rows: &[ComparedRow<'_>]) -> Table {
             value(fixed(c.share_change, 4)),
             value(fixed(c.share_change_ci.0, 4)),
             value(fixed(c.share_change_ci.1, 4)),
-            if row.savings_change.is_some() || row.comparison.base.is_none() || row.comparison.new.is_none() {
+            if row.savings_change.is_some()
+                || row.comparison.base.is_none()
+                || row.comparison.new.is_none()
+            {
                 fixed_opt(row.savings_change, 2)
             } else {
                 SUPPRESSED.to_owned()
             },
-            if row.shown { String::new() } else { "small_cell".into() },
+            if row.shown {
+                String::new()
+            } else {
+                "small_cell".into()
+            },
         ]);
     }
     table
@@ -320,7 +341,10 @@ fn compare_blocks(
         crate::render::format::shown(&side.publication.n_cases, |&n| lang.whole(n as f64))
     };
     vec![
-        Block::Heading(1, t("Vergelijking van cocktails", "Comparison of cocktails")),
+        Block::Heading(
+            1,
+            t("Vergelijking van cocktails", "Comparison of cocktails"),
+        ),
         Block::Paragraph(format!(
             "{} {} ({} {}) {} {} ({} {}). {}",
             t("Basis:", "Base:"),

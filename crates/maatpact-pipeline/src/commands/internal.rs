@@ -9,7 +9,11 @@ use crate::publish::csv::{Table, fixed};
 /// class analysis. Households in no cluster have cluster 0.
 pub fn assignments(cases: &[Case], result: &ClusterResult) -> Table {
     let clustering = &result.clustering;
-    let mut headers = vec!["case_id".to_owned(), "cluster".to_owned(), "distance".to_owned()];
+    let mut headers = vec![
+        "case_id".to_owned(),
+        "cluster".to_owned(),
+        "distance".to_owned(),
+    ];
     if let Some(probabilities) = &clustering.probabilities {
         headers.extend((1..=probabilities.ncols()).map(|c| format!("p_class_{c}")));
     }

@@ -208,7 +208,12 @@ pub fn run_validated(
         folder.add(format!("charts/{}.png", chart.name), chart.png.clone());
     }
     add_report(&mut folder, settings, &publication, &charts)?;
-    let model = model_of(&result, &validated.vocabulary, &settings.cluster, &config.cocktails);
+    let model = model_of(
+        &result,
+        &validated.vocabulary,
+        &settings.cluster,
+        &config.cocktails,
+    );
     folder.add("model.json", model_json(&model)?);
     let summary = summary(settings, &publication, &result, &validated, &folder);
     folder.add("summary.json", json(&summary)?);
@@ -266,22 +271,25 @@ fn summary(
     let mut files = folder.names();
     files.push("summary.json".into());
     files.sort();
-    let savings = publication.savings.as_ref().expect("a run publishes savings");
+    let savings = publication
+        .savings
+        .as_ref()
+        .expect("a run publishes savings");
     let clustering = publication.clustering.as_ref().expect("a run clusters");
     let overall = &savings.overall;
-    let euros = |d: &Disclosed<maatpact_core::Cents>| d.clone().map(|c| c.as_euros());
+    let euros = |d: &Disclosed<maatpact_core::Cents>| (*d).map(|c| c.as_euros());
     Summary {
         format_version: 2,
         input: input_name(settings),
-        n_cases: publication.n_cases.clone(),
+        n_cases: publication.n_cases,
         n_warnings: publication
             .quality
             .as_ref()
-            .map(|q| q.n_warnings.clone())
+            .map(|q| q.n_warnings)
             .expect("a run publishes data quality"),
         algorithm: result.algorithm.to_string(),
         k: result.clustering.n_clusters(),
-        n_in_no_cluster: clustering.n_in_no_cluster.clone(),
+        n_in_no_cluster: clustering.n_in_no_cluster,
         has_structure: result.structure.has_structure,
         clusters: result
             .profiles
@@ -295,7 +303,7 @@ fn summary(
             })
             .collect(),
         overall: SummaryOverall {
-            n_with_kba: overall.n_with_kba.clone(),
+            n_with_kba: overall.n_with_kba,
             savings_total: euros(&overall.savings),
             cost_threatened_total: euros(&overall.cost_threatened),
             breakthrough_spend_total: euros(&overall.breakthrough_spend),

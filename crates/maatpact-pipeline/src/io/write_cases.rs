@@ -5,8 +5,8 @@ use std::path::Path;
 
 use maatpact_core::{Case, Cents, FIELDS, Field, Vocabulary, field_name};
 
-use crate::io::atomic::write_file_atomic;
 use crate::error::{Error, Result};
+use crate::io::atomic::write_file_atomic;
 use crate::io::read::InputFormat;
 
 /// How a case file is written.

@@ -63,7 +63,11 @@ pub fn fixed(value: f64, decimals: usize) -> String {
         return if value > 0.0 { "inf" } else { "-inf" }.into();
     }
     let text = format!("{value:.decimals$}");
-    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         text.trim_start_matches('-').to_owned()
     } else {
         text
@@ -152,10 +156,22 @@ const SAVINGS_COLUMNS: [&str; 15] = [
 
 /// The savings tables: file name, key columns, rows, and whether each household is in
 /// exactly one row.
-fn savings_layout(s: &SavingsTables) -> Vec<(&'static str, &'static [&'static str], &[SavingsRow], bool)> {
+fn savings_layout(
+    s: &SavingsTables,
+) -> Vec<(&'static str, &'static [&'static str], &[SavingsRow], bool)> {
     vec![
-        ("savings_overall.csv", &["scope"], std::slice::from_ref(&s.overall), true),
-        ("savings_per_cluster.csv", &["cluster", "defining_tags"], &s.per_cluster, true),
+        (
+            "savings_overall.csv",
+            &["scope"],
+            std::slice::from_ref(&s.overall),
+            true,
+        ),
+        (
+            "savings_per_cluster.csv",
+            &["cluster", "defining_tags"],
+            &s.per_cluster,
+            true,
+        ),
         (
             "savings_per_cluster_phase.csv",
             &["cluster", "defining_tags", "phase"],
@@ -163,16 +179,36 @@ fn savings_layout(s: &SavingsTables) -> Vec<(&'static str, &'static [&'static st
             true,
         ),
         ("savings_per_phase.csv", &["phase"], &s.per_phase, true),
-        ("savings_per_municipality.csv", &["municipality"], &s.per_municipality, true),
-        ("savings_per_budget_category.csv", &["budget_category"], &s.per_budget_category, true),
+        (
+            "savings_per_municipality.csv",
+            &["municipality"],
+            &s.per_municipality,
+            true,
+        ),
+        (
+            "savings_per_budget_category.csv",
+            &["budget_category"],
+            &s.per_budget_category,
+            true,
+        ),
         (
             "savings_per_bottleneck.csv",
             &["bottleneck", "label_nl", "owner_level", "rule"],
             &s.per_bottleneck,
             false,
         ),
-        ("savings_per_owner_level.csv", &["owner_level"], &s.per_owner_level, false),
-        ("savings_per_tag.csv", &["tag", "label_nl"], &s.per_tag, false),
+        (
+            "savings_per_owner_level.csv",
+            &["owner_level"],
+            &s.per_owner_level,
+            false,
+        ),
+        (
+            "savings_per_tag.csv",
+            &["tag", "label_nl"],
+            &s.per_tag,
+            false,
+        ),
     ]
 }
 
@@ -187,7 +223,10 @@ fn savings_files(s: &SavingsTables) -> Vec<(&'static str, Table)> {
         let mut table = Table::new(&headers);
         for row in rows {
             let mut cells = group_cells(&row.group);
-            cells.extend(savings_cells(row, if single { "single" } else { attribution }));
+            cells.extend(savings_cells(
+                row,
+                if single { "single" } else { attribution },
+            ));
             table.rows.push(cells);
         }
         out.push((name, table));
@@ -198,7 +237,10 @@ fn savings_files(s: &SavingsTables) -> Vec<(&'static str, Table)> {
     ));
     out.push((
         "savings_per_cluster_financier.csv",
-        financier_table(&["cluster", "defining_tags", "financier"], &s.per_cluster_financier),
+        financier_table(
+            &["cluster", "defining_tags", "financier"],
+            &s.per_cluster_financier,
+        ),
     ));
     out
 }
@@ -231,7 +273,9 @@ fn savings_cells(row: &SavingsRow, attribution: &str) -> Vec<String> {
     let count = |v: &Disclosed<u64>| shown(v, u64::to_string);
     let money = |v: &Disclosed<Cents>| shown(v, euros);
     let ci = |pick: fn(&(f64, f64)) -> f64| {
-        shown(&row.savings_ci, |ci| ci.map(|ci| euros_f64(pick(&ci))).unwrap_or_default())
+        shown(&row.savings_ci, |ci| {
+            ci.map(|ci| euros_f64(pick(&ci))).unwrap_or_default()
+        })
     };
     vec![
         count(&row.n_cases),
@@ -241,7 +285,9 @@ fn savings_cells(row: &SavingsRow, attribution: &str) -> Vec<String> {
         money(&row.cost_tailored),
         money(&row.savings),
         shown(&row.savings_mean, |v| v.map(euros_f64).unwrap_or_default()),
-        shown(&row.savings_median, |v| v.map(euros_f64).unwrap_or_default()),
+        shown(&row.savings_median, |v| {
+            v.map(euros_f64).unwrap_or_default()
+        }),
         ci(|ci| ci.0),
         ci(|ci| ci.1),
         money(&row.breakthrough_spend),
@@ -294,8 +340,14 @@ fn clusters_table(rows: &[ClusterRow]) -> Table {
             tags,
             row.name.label_nl.clone(),
             row.name.label_en.clone(),
-            row.reference.as_ref().map(|r| r.0.clone()).unwrap_or_default(),
-            row.reference.as_ref().map(|r| fixed(r.1, 3)).unwrap_or_default(),
+            row.reference
+                .as_ref()
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
+            row.reference
+                .as_ref()
+                .map(|r| fixed(r.1, 3))
+                .unwrap_or_default(),
             optional(&row.stability, 3),
             if row.unstable { "yes" } else { "no" }.into(),
             optional(&row.silhouette, 3),
@@ -319,7 +371,13 @@ fn k_table(rows: &[KRow]) -> Table {
 
 fn profiles_table(rows: &[ProfileRow]) -> Table {
     let mut table = Table::new(&[
-        "cluster", "tag", "count", "prevalence", "lift", "defining", "suppressed",
+        "cluster",
+        "tag",
+        "count",
+        "prevalence",
+        "lift",
+        "defining",
+        "suppressed",
     ]);
     for row in rows {
         table.rows.push(vec![
@@ -360,7 +418,13 @@ fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
         ]);
     }
     let mut itemsets = Table::new(&[
-        "itemset", "size", "count", "support", "lift", "p_value", "p_value_holm",
+        "itemset",
+        "size",
+        "count",
+        "support",
+        "lift",
+        "p_value",
+        "p_value_holm",
     ]);
     for row in &mining.itemsets {
         itemsets.rows.push(vec![
@@ -398,7 +462,13 @@ fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
         ]);
     }
     let mut pairs = Table::new(&[
-        "tag_a", "tag_b", "count", "jaccard", "lift", "pmi", "suppressed",
+        "tag_a",
+        "tag_b",
+        "count",
+        "jaccard",
+        "lift",
+        "pmi",
+        "suppressed",
     ]);
     for row in &mining.pairs {
         pairs.rows.push(vec![
@@ -484,7 +554,12 @@ impl Read {
         }
         text.parse::<f64>()
             .map(|v| Some((v * scale).round()))
-            .map_err(|_| Error::Usage(format!("{}: `{text}` in `{column}` is not a number", self.name)))
+            .map_err(|_| {
+                Error::Usage(format!(
+                    "{}: `{text}` in `{column}` is not a number",
+                    self.name
+                ))
+            })
     }
 
     fn cluster(&self, row: &[String]) -> Result<usize> {
@@ -531,20 +606,32 @@ impl Gathered {
 
 const CENTS: f64 = 100.0;
 
+/// How a table's row names the households it describes.
+type KeyOf = fn(&Read, &[String]) -> Result<RowKey>;
+
 fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attribution>> {
     let mut attribution = None;
-    let tables: [(&str, fn(&Read, &[String]) -> Result<RowKey>); 9] = [
+    let tables: [(&str, KeyOf); 9] = [
         ("savings_overall.csv", |_, _| Ok(RowKey::Overall)),
-        ("savings_per_cluster.csv", |t, r| Ok(RowKey::Cluster(t.cluster(r)?))),
-        ("savings_per_cluster_phase.csv", |t, r| {
-            Ok(RowKey::ClusterPhase(t.cluster(r)?, t.get(r, "phase")?.to_owned()))
+        ("savings_per_cluster.csv", |t, r| {
+            Ok(RowKey::Cluster(t.cluster(r)?))
         }),
-        ("savings_per_phase.csv", |t, r| Ok(RowKey::Phase(t.get(r, "phase")?.to_owned()))),
+        ("savings_per_cluster_phase.csv", |t, r| {
+            Ok(RowKey::ClusterPhase(
+                t.cluster(r)?,
+                t.get(r, "phase")?.to_owned(),
+            ))
+        }),
+        ("savings_per_phase.csv", |t, r| {
+            Ok(RowKey::Phase(t.get(r, "phase")?.to_owned()))
+        }),
         ("savings_per_municipality.csv", |t, r| {
             Ok(RowKey::Municipality(t.get(r, "municipality")?.to_owned()))
         }),
         ("savings_per_budget_category.csv", |t, r| {
-            Ok(RowKey::BudgetCategory(t.get(r, "budget_category")?.to_owned()))
+            Ok(RowKey::BudgetCategory(
+                t.get(r, "budget_category")?.to_owned(),
+            ))
         }),
         ("savings_per_bottleneck.csv", |t, r| {
             Ok(RowKey::Bottleneck(
@@ -555,7 +642,9 @@ fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attributio
         ("savings_per_owner_level.csv", |t, r| {
             Ok(RowKey::OwnerLevel(t.get(r, "owner_level")?.to_owned()))
         }),
-        ("savings_per_tag.csv", |t, r| Ok(RowKey::TagSet(vec![t.get(r, "tag")?.to_owned()]))),
+        ("savings_per_tag.csv", |t, r| {
+            Ok(RowKey::TagSet(vec![t.get(r, "tag")?.to_owned()]))
+        }),
     ];
     for (name, key_of) in tables {
         let Some(table) = Read::open(dir, name)? else {
@@ -582,7 +671,10 @@ fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attributio
 }
 
 fn read_financiers(dir: &Path, gathered: &mut Gathered) -> Result<()> {
-    for name in ["savings_per_financier.csv", "savings_per_cluster_financier.csv"] {
+    for name in [
+        "savings_per_financier.csv",
+        "savings_per_cluster_financier.csv",
+    ] {
         let Some(table) = Read::open(dir, name)? else {
             continue;
         };
@@ -633,27 +725,75 @@ fn split_tags(text: &str) -> Vec<String> {
 }
 
 fn read_cluster_and_mining(dir: &Path, gathered: &mut Gathered) -> Result<()> {
-    read_counts(dir, "clusters.csv", "size", |t, r| Ok(RowKey::Cluster(t.cluster(r)?)), gathered)?;
-    read_counts(dir, "cluster_profiles.csv", "count", |t, r| {
-        Ok(RowKey::ClusterTag(t.cluster(r)?, t.get(r, "tag")?.to_owned()))
-    }, gathered)?;
-    read_counts(dir, "satisfaction_per_cluster.csv", "n", |t, r| {
-        Ok(RowKey::Satisfaction(t.cluster(r)?, moment(t.get(r, "moment")?)?))
-    }, gathered)?;
-    read_counts(dir, "tags.csv", "n_cases", |t, r| {
-        Ok(RowKey::TagSet(vec![t.get(r, "tag")?.to_owned()]))
-    }, gathered)?;
-    read_counts(dir, "itemsets.csv", "count", |t, r| {
-        Ok(RowKey::TagSet(split_tags(t.get(r, "itemset")?)))
-    }, gathered)?;
-    read_counts(dir, "cooccurrence.csv", "count", |t, r| {
-        let mut tags = vec![t.get(r, "tag_a")?.to_owned(), t.get(r, "tag_b")?.to_owned()];
-        tags.sort();
-        Ok(RowKey::TagSet(tags))
-    }, gathered)?;
-    read_counts(dir, "data_quality.csv", "n_findings", |t, r| {
-        Ok(RowKey::Finding(format!("{}:{}", t.get(r, "severity")?, t.get(r, "code")?)))
-    }, gathered)?;
+    read_counts(
+        dir,
+        "clusters.csv",
+        "size",
+        |t, r| Ok(RowKey::Cluster(t.cluster(r)?)),
+        gathered,
+    )?;
+    read_counts(
+        dir,
+        "cluster_profiles.csv",
+        "count",
+        |t, r| {
+            Ok(RowKey::ClusterTag(
+                t.cluster(r)?,
+                t.get(r, "tag")?.to_owned(),
+            ))
+        },
+        gathered,
+    )?;
+    read_counts(
+        dir,
+        "satisfaction_per_cluster.csv",
+        "n",
+        |t, r| {
+            Ok(RowKey::Satisfaction(
+                t.cluster(r)?,
+                moment(t.get(r, "moment")?)?,
+            ))
+        },
+        gathered,
+    )?;
+    read_counts(
+        dir,
+        "tags.csv",
+        "n_cases",
+        |t, r| Ok(RowKey::TagSet(vec![t.get(r, "tag")?.to_owned()])),
+        gathered,
+    )?;
+    read_counts(
+        dir,
+        "itemsets.csv",
+        "count",
+        |t, r| Ok(RowKey::TagSet(split_tags(t.get(r, "itemset")?))),
+        gathered,
+    )?;
+    read_counts(
+        dir,
+        "cooccurrence.csv",
+        "count",
+        |t, r| {
+            let mut tags = vec![t.get(r, "tag_a")?.to_owned(), t.get(r, "tag_b")?.to_owned()];
+            tags.sort();
+            Ok(RowKey::TagSet(tags))
+        },
+        gathered,
+    )?;
+    read_counts(
+        dir,
+        "data_quality.csv",
+        "n_findings",
+        |t, r| {
+            Ok(RowKey::Finding(format!(
+                "{}:{}",
+                t.get(r, "severity")?,
+                t.get(r, "code")?
+            )))
+        },
+        gathered,
+    )?;
     // Support is count over all households: an itemset row gives their number.
     if let Some(table) = Read::open(dir, "itemsets.csv")?
         && let Some(row) = table.rows.first()
@@ -676,8 +816,8 @@ fn read_summary(dir: &Path, gathered: &mut Gathered) -> Result<()> {
         return Ok(());
     }
     let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
-    let summary: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|err| Error::Usage(format!("summary.json: {err}")))?;
+    let summary: serde_json::Value =
+        serde_json::from_str(&text).map_err(|err| Error::Usage(format!("summary.json: {err}")))?;
     let count = |name: &str| summary.get(name).and_then(serde_json::Value::as_f64);
     if let Some(n) = count("n_cases") {
         gathered.add(RowKey::Overall, vec![Some(n)], Vec::new());

@@ -258,9 +258,15 @@ impl View<'_> {
             cost_tailored: amount(figures.cost_tailored),
             savings: amount(figures.savings),
             breakthrough_spend: amount(figures.breakthrough_spend),
-            savings_mean: self.pattern.disclose(unit, Part::Amount, figures.savings_mean),
-            savings_median: self.pattern.disclose(unit, Part::Amount, figures.savings_median),
-            savings_ci: self.pattern.disclose(unit, Part::Amount, figures.savings_ci),
+            savings_mean: self
+                .pattern
+                .disclose(unit, Part::Amount, figures.savings_mean),
+            savings_median: self
+                .pattern
+                .disclose(unit, Part::Amount, figures.savings_median),
+            savings_ci: self
+                .pattern
+                .disclose(unit, Part::Amount, figures.savings_ci),
             return_per_euro: self
                 .pattern
                 .disclose(unit, Part::Amount, figures.return_per_euro()),
@@ -322,8 +328,11 @@ impl View<'_> {
     ) -> ClusterTables {
         let sizes = cluster_sizes(self.clusters.expect("clusters"));
         let size = |number: usize| {
-            self.pattern
-                .disclose(self.unit(&RowKey::Cluster(number)), Part::Count, sizes[&number])
+            self.pattern.disclose(
+                self.unit(&RowKey::Cluster(number)),
+                Part::Count,
+                sizes[&number],
+            )
         };
         let clusters = result
             .profiles
@@ -462,7 +471,10 @@ impl View<'_> {
             }
             let mut sources: Vec<(UnitId, Part)> = vec![(unit.expect("shown"), Part::Count)];
             for tag in &tags {
-                sources.push((self.tag_set(std::slice::from_ref(tag)).expect("a tag"), Part::Count));
+                sources.push((
+                    self.tag_set(std::slice::from_ref(tag)).expect("a tag"),
+                    Part::Count,
+                ));
             }
             rows.push(ItemsetRow {
                 count: itemset.count as u64,
@@ -534,7 +546,11 @@ impl View<'_> {
     }
 
     fn quality_tables(&self, findings: &[(&'static str, &'static str, u64)]) -> QualityTables {
-        let warnings: u64 = findings.iter().filter(|f| f.0 == "warning").map(|f| f.2).sum();
+        let warnings: u64 = findings
+            .iter()
+            .filter(|f| f.0 == "warning")
+            .map(|f| f.2)
+            .sum();
         let total = self.unit(&RowKey::Warnings);
         QualityTables {
             findings: findings

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use maatpact_core::publication::{
-    Attribution, DifferenceKey, FigureSettings, FinancierFigures, Moment, RowFigures, RowKey,
-    SavingsFigures, difference_primary, financier_figures, savings_figures,
+    Attribution, DifferenceKey, FigureSettings, FinancierFigures, Membership, Moment, RowFigures,
+    RowKey, SavingsFigures, difference_primary, financier_figures, savings_figures,
 };
 use maatpact_core::{Case, ClusterResult, Config, Issue, OwnerLevel, Severity, Vocabulary};
 
@@ -117,8 +117,8 @@ impl SavingsFiguresByTable {
     ) -> SavingsFiguresByTable {
         let cases = sources.cases;
         let phase = |c: &Case| text(&c.phase);
-        let overall = savings_figures(cases, vec![RowKey::Overall], |_, _, g| g.push(0), settings)
-            .remove(0);
+        let overall =
+            savings_figures(cases, vec![RowKey::Overall], |_, _, g| g.push(0), settings).remove(0);
         let (per_cluster, per_cluster_phase) = match clusters {
             Some(clusters) => cluster_figures(cases, clusters, settings),
             None => (Vec::new(), Vec::new()),
@@ -244,7 +244,10 @@ fn owner_levels(case: &Case, config: &Config) -> Vec<usize> {
         .iter()
         .map(|&b| {
             let level = config.catalogue.get(b).owner_level;
-            OwnerLevel::ALL.iter().position(|&l| l == level).unwrap_or(0)
+            OwnerLevel::ALL
+                .iter()
+                .position(|&l| l == level)
+                .unwrap_or(0)
         })
         .collect();
     levels.sort_unstable();
@@ -252,7 +255,11 @@ fn owner_levels(case: &Case, config: &Config) -> Vec<usize> {
     levels
 }
 
-fn owner_figures(cases: &[Case], config: &Config, settings: &FigureSettings) -> Vec<SavingsFigures> {
+fn owner_figures(
+    cases: &[Case],
+    config: &Config,
+    settings: &FigureSettings,
+) -> Vec<SavingsFigures> {
     let keys = OwnerLevel::ALL
         .iter()
         .map(|l| RowKey::OwnerLevel(l.id().to_owned()))
@@ -283,7 +290,7 @@ fn tag_figures(
     )
 }
 
-type Membership<'a> = Box<dyn Fn(&Case) -> bool + Sync + 'a>;
+type BoxedMembership<'a> = Box<dyn Fn(&Case) -> bool + Sync + 'a>;
 
 /// The groups outside multi-membership rows whose amounts disclosure control judges.
 fn differences(
@@ -292,7 +299,7 @@ fn differences(
     thresholds: &maatpact_core::PrivacyThresholds,
 ) -> BTreeMap<DifferenceKey, maatpact_core::Suppression> {
     let config = sources.config;
-    let mut groups: Vec<(DifferenceKey, Membership<'_>)> = Vec::new();
+    let mut groups: Vec<(DifferenceKey, BoxedMembership<'_>)> = Vec::new();
     for (index, tag) in sources.vocabulary.tags().iter().enumerate() {
         let key = RowKey::TagSet(vec![tag.id.clone()]);
         groups.push((
@@ -302,7 +309,10 @@ fn differences(
     }
     for (index, b) in config.catalogue.bottlenecks().iter().enumerate() {
         let owner = b.owner_level;
-        let level = OwnerLevel::ALL.iter().position(|&l| l == owner).unwrap_or(0);
+        let level = OwnerLevel::ALL
+            .iter()
+            .position(|&l| l == owner)
+            .unwrap_or(0);
         let key = RowKey::Bottleneck(b.id.clone(), owner.id().to_owned());
         let lacks = move |c: &Case| !c.bottlenecks.iter().any(|x| x.index() == index);
         groups.push((DifferenceKey::Without(key), Box::new(lacks)));
@@ -317,8 +327,10 @@ fn differences(
             Box::new(move |c: &Case| !owner_levels(c, config).contains(&level)),
         ));
     }
-    let refs: Vec<(DifferenceKey, &(dyn Fn(&Case) -> bool + Sync))> =
-        groups.iter().map(|(k, f)| (k.clone(), f.as_ref())).collect();
+    let refs: Vec<(DifferenceKey, &Membership<'_>)> = groups
+        .iter()
+        .map(|(k, f)| (k.clone(), f.as_ref()))
+        .collect();
     difference_primary(cases, &refs, thresholds)
 }
 

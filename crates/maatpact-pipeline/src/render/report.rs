@@ -42,11 +42,14 @@ impl Context<'_> {
     }
 
     fn chart(&self, name: &str, nl: &str, en: &str) -> Option<Block> {
-        self.charts.iter().find(|c| c.name == name).map(|c| Block::Chart {
-            name: c.name.clone(),
-            caption: self.t(nl, en),
-            svg: c.svg.clone(),
-        })
+        self.charts
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| Block::Chart {
+                name: c.name.clone(),
+                caption: self.t(nl, en),
+                svg: c.svg.clone(),
+            })
     }
 
     fn count(&self, value: &Disclosed<u64>) -> String {
@@ -62,7 +65,10 @@ impl Context<'_> {
     }
 
     fn decimal_opt(&self, value: &Disclosed<Option<f64>>, decimals: usize) -> String {
-        shown(value, |v| v.map(|v| self.lang.decimal(v, decimals)).unwrap_or_default())
+        shown(value, |v| {
+            v.map(|v| self.lang.decimal(v, decimals))
+                .unwrap_or_default()
+        })
     }
 }
 
@@ -127,10 +133,17 @@ fn summary(cx: &Context<'_>, savings: &SavingsTables, clustering: &ClusterTables
     let mut blocks = vec![
         Block::Heading(2, cx.t("Samenvatting", "Summary")),
         Block::List(vec![
-            format!("{}: {}", cx.t("Huishoudens", "Households"), cx.count(&overall.n_cases)),
             format!(
                 "{}: {}",
-                cx.t("Met een kosten-batenanalyse", "With a cost-benefit analysis"),
+                cx.t("Huishoudens", "Households"),
+                cx.count(&overall.n_cases)
+            ),
+            format!(
+                "{}: {}",
+                cx.t(
+                    "Met een kosten-batenanalyse",
+                    "With a cost-benefit analysis"
+                ),
                 cx.count(&overall.n_with_kba)
             ),
             format!(
@@ -156,7 +169,10 @@ fn summary(cx: &Context<'_>, savings: &SavingsTables, clustering: &ClusterTables
             ),
             format!(
                 "{}: {}",
-                cx.t("Besteed uit het doorbraakbudget", "Spent from the breakthrough budget"),
+                cx.t(
+                    "Besteed uit het doorbraakbudget",
+                    "Spent from the breakthrough budget"
+                ),
                 cx.euros(&overall.breakthrough_spend)
             ),
             format!(
@@ -179,7 +195,7 @@ fn summary(cx: &Context<'_>, savings: &SavingsTables, clustering: &ClusterTables
     blocks
 }
 
-fn savings_of<'a>(savings: &'a SavingsTables, number: usize) -> Option<&'a SavingsRow> {
+fn savings_of(savings: &SavingsTables, number: usize) -> Option<&SavingsRow> {
     savings
         .per_cluster
         .iter()
@@ -560,17 +576,24 @@ fn method(
         ),
         format!(
             "{}: {}",
-            cx.t("Keuze van het aantal clusters", "Choice of the number of clusters"),
+            cx.t(
+                "Keuze van het aantal clusters",
+                "Choice of the number of clusters"
+            ),
             k_choice(cx, clustering)
         ),
-        format!("{}: {}", cx.t("Structuur", "Structure"), structure_sentence(cx, clustering)),
+        format!(
+            "{}: {}",
+            cx.t("Structuur", "Structure"),
+            structure_sentence(cx, clustering)
+        ),
     ];
     if let Some(mining) = mining {
         let significant = mining
             .itemsets
             .iter()
             .filter(|r| r.tags.len() > 1)
-            .filter(|r| r.p_value_holm.clone().flatten().is_some_and(|p| p < 0.05))
+            .filter(|r| r.p_value_holm.flatten().is_some_and(|p| p < 0.05))
             .count();
         items.push(format!(
             "{}: {significant} {}",
@@ -591,7 +614,10 @@ fn method(
         ));
     }
     let mut blocks = vec![
-        Block::Heading(2, cx.t("Methode en betrouwbaarheid", "Method and reliability")),
+        Block::Heading(
+            2,
+            cx.t("Methode en betrouwbaarheid", "Method and reliability"),
+        ),
         Block::List(items),
     ];
     blocks.extend(cx.chart(

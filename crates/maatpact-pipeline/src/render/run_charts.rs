@@ -98,11 +98,11 @@ fn savings_per_cocktail(notes: &Notes, savings: &SavingsTables) -> Result<Render
                 .collect(),
             values: rows
                 .iter()
-                .map(|r| r.savings_mean.clone().flatten().map(|c| c / 100.0))
+                .map(|r| r.savings_mean.flatten().map(|c| c / 100.0))
                 .collect(),
             whiskers: rows
                 .iter()
-                .map(|r| r.savings_ci.clone().flatten().map(|(a, b)| (a / 100.0, b / 100.0)))
+                .map(|r| r.savings_ci.flatten().map(|(a, b)| (a / 100.0, b / 100.0)))
                 .collect(),
             ..BarData::default()
         },
@@ -242,11 +242,20 @@ fn cooccurrence_lift(notes: &Notes, mining: &MiningTables) -> Result<RenderedCha
         .iter()
         .map(|a| {
             used.iter()
-                .map(|b| (a.tag.id != b.tag.id).then(|| lift_of(&a.tag.id, &b.tag.id)).flatten())
+                .map(|b| {
+                    (a.tag.id != b.tag.id)
+                        .then(|| lift_of(&a.tag.id, &b.tag.id))
+                        .flatten()
+                })
                 .collect()
         })
         .collect();
-    let max_lift = lifts.iter().flatten().flatten().copied().fold(2.0, f64::max);
+    let max_lift = lifts
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .fold(2.0, f64::max);
     let labels: Vec<String> = used
         .iter()
         .map(|t| lang.t(&t.tag.label_nl, &t.tag.label_en).to_owned())
@@ -283,7 +292,9 @@ fn savings_per_bottleneck(notes: &Notes, savings: &SavingsTables) -> Result<Rend
     bar_chart(
         "savings_per_bottleneck",
         &BarData {
-            title: lang.t("Besparing per knelpunt", "Savings per bottleneck").into(),
+            title: lang
+                .t("Besparing per knelpunt", "Savings per bottleneck")
+                .into(),
             value_label: lang.t("€, 12 maanden", "€, 12 months").into(),
             labels: rows.iter().map(|(b, _)| b.label_nl.clone()).collect(),
             values: rows.iter().map(|(_, r)| euros_of(&r.savings)).collect(),
@@ -319,7 +330,9 @@ fn savings_per_financier(notes: &Notes, savings: &SavingsTables) -> Result<Rende
                         .and_then(|r| euros_of(&r.savings))
                 })
                 .collect();
-            let label = lang.t(financier.label_nl(), financier.label_en()).to_owned();
+            let label = lang
+                .t(financier.label_nl(), financier.label_en())
+                .to_owned();
             (label, values)
         })
         .collect();
@@ -343,8 +356,8 @@ fn savings_per_financier(notes: &Notes, savings: &SavingsTables) -> Result<Rende
 
 fn k_selection(notes: &Notes, clustering: &ClusterTables) -> Result<RenderedChart> {
     let lang = notes.lang;
-    let by_bic = clustering.k_selection.iter().any(|r| r.bic.is_some())
-        && clustering.algorithm == "lca";
+    let by_bic =
+        clustering.k_selection.iter().any(|r| r.bic.is_some()) && clustering.algorithm == "lca";
     line_chart(
         "k_selection",
         &LineData {
@@ -392,7 +405,7 @@ fn satisfaction(notes: &Notes, clustering: &ClusterTables) -> Result<RenderedCha
                         .satisfaction
                         .iter()
                         .find(|r| r.cluster == number && r.moment == moment)
-                        .and_then(|r| r.mean.clone().flatten());
+                        .and_then(|r| r.mean.flatten());
                     (x as f64, mean)
                 })
                 .collect();
