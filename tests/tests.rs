@@ -3,4 +3,5 @@
 mod hardening;
 mod loading;
 mod pseudonymise;
+mod publication;
 mod savings;

@@ -150,7 +150,7 @@ pub fn audit(model: &LinkedModel, thresholds: &PrivacyThresholds) -> Result<Audi
 }
 
 /// Where a violation was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Source {
     Unit(UnitId),
     Difference(usize),
@@ -268,25 +268,41 @@ impl<'a> Checker<'a> {
     /// Every violation, units first (in unit order), then differences.
     pub fn violations(&self) -> Result<Vec<Violation>> {
         let mut out = Vec::new();
-        for (index, unit) in self.model.units.iter().enumerate() {
-            let single =
-                |cells: &[CellId]| -> Vec<Expr> { cells.iter().map(|&c| vec![(c, 1.0)]).collect() };
-            self.check_group(
-                Source::Unit(UnitId(index as u32)),
-                &single(&unit.counts),
-                &single(&unit.amounts),
-                unit.amount_primary,
-                &mut out,
-            )?;
+        let units = (0..self.model.units.len()).map(|i| Source::Unit(UnitId(i as u32)));
+        let differences = (0..self.model.differences.len()).map(Source::Difference);
+        for source in units.chain(differences) {
+            out.extend(self.violations_of(source)?);
         }
-        for (index, difference) in self.model.differences.iter().enumerate() {
-            self.check_group(
-                Source::Difference(index),
-                &difference.counts,
-                &difference.amounts,
-                difference.amount_primary,
-                &mut out,
-            )?;
+        Ok(out)
+    }
+
+    /// The violations of one group.
+    pub fn violations_of(&self, source: Source) -> Result<Vec<Violation>> {
+        let mut out = Vec::new();
+        match source {
+            Source::Unit(unit) => {
+                let unit = &self.model.units[unit.index()];
+                let single = |cells: &[CellId]| -> Vec<Expr> {
+                    cells.iter().map(|&c| vec![(c, 1.0)]).collect()
+                };
+                self.check_group(
+                    source,
+                    &single(&unit.counts),
+                    &single(&unit.amounts),
+                    unit.amount_primary,
+                    &mut out,
+                )?;
+            }
+            Source::Difference(index) => {
+                let difference = &self.model.differences[index];
+                self.check_group(
+                    source,
+                    &difference.counts,
+                    &difference.amounts,
+                    difference.amount_primary,
+                    &mut out,
+                )?;
+            }
         }
         Ok(out)
     }
@@ -323,13 +339,17 @@ impl<'a> Checker<'a> {
         for expr in counts {
             let truth = self.truth_of(expr);
             sensitive_in_truth |= truth.is_some_and(|v| self.is_small(v));
-            // A group with amounts must know whether it may be small, which takes its true
-            // interval; a single hidden cell's amounts are checked in any case.
-            let shortcut = amounts.is_empty() || self.is_single_hidden(expr);
-            if shortcut
-                && self.passes_on_seen(expr, truth, |lo, hi, v| self.count_problem(lo, hi, v))
+            // A group with amounts must know whether it may be small: solutions seen so far
+            // tell when they reach below the minimum (the true interval reaches further);
+            // a single hidden cell's amounts are checked in any case.
+            if let Some((low, high)) = self.seen_range_for(expr, truth)
+                && self.count_problem(low, high, truth).is_none()
             {
-                continue;
+                let reaches_small = low < self.min_cell - 0.5 && high >= 0.5;
+                if amounts.is_empty() || self.is_single_hidden(expr) || reaches_small {
+                    may_be_small |= reaches_small;
+                    continue;
+                }
             }
             match self.bound(expr)? {
                 Bound::Exact(value) if self.is_small(value) => {
@@ -396,12 +416,17 @@ impl<'a> Checker<'a> {
         truth: Option<f64>,
         problem: impl Fn(f64, f64, Option<f64>) -> Option<(FindingKind, f64)>,
     ) -> bool {
-        let range = if self.is_single_hidden(expr) {
+        self.seen_range_for(expr, truth)
+            .is_some_and(|(low, high)| problem(low, high, truth).is_none())
+    }
+
+    /// The range earlier solutions give an expression with hidden cells.
+    fn seen_range_for(&self, expr: &[(CellId, f64)], truth: Option<f64>) -> Option<(f64, f64)> {
+        if self.is_single_hidden(expr) {
             self.seen_range(expr[0].0)
         } else {
             self.seen_range_of(expr, truth)
-        };
-        range.is_some_and(|(low, high)| problem(low, high, truth).is_none())
+        }
     }
 
     /// The range of an expression of several cells over the solutions that move any of its

@@ -120,15 +120,6 @@ impl<'m> Intervals<'m> {
         self.hidden[cell.index()]
     }
 
-    /// The first component an expression's hidden cells belong to, if any: partners chosen
-    /// for one component change every interval in it.
-    pub fn component_of(&self, expr: &[(CellId, f64)]) -> Option<usize> {
-        expr.iter()
-            .filter(|(c, _)| self.hidden[c.index()])
-            .map(|(c, _)| self.component[c.index()])
-            .min()
-    }
-
     /// What an attacker's interval of `expr` depends on: the expression, and the hidden
     /// cells of the components it touches (which fix the components' relations). Two states
     /// with the same key give the same bound.

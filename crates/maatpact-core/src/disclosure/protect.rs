@@ -1,5 +1,8 @@
 //! Choosing what to hide: primary suppression, then partners until every check passes.
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
 use super::Suppression;
 use super::check::{BoundCache, Checker, FindingKind, Source, Violation};
 use super::lp::Intervals;
@@ -48,55 +51,76 @@ pub fn protect(model: &LinkedModel, thresholds: &PrivacyThresholds) -> Result<Pa
             }
         })
         .collect();
-    // Each round hides at least one more part of a unit, so there are at most two rounds per
+    // Each pass hides at least one more part of a unit, so there are at most two passes per
     // unit (amounts, then counts) and one to confirm.
-    let cache = std::cell::RefCell::new(BoundCache::new());
+    let cache = RefCell::new(BoundCache::new());
     for _ in 0..=2 * model.units.len() {
-        let hidden = hidden_cells(model, &visibility);
-        let intervals = Intervals::new(model, &hidden);
-        let checker = Checker::new(model, &intervals, thresholds, true, &cache);
-        let violations = checker.violations()?;
+        let violations = {
+            let hidden = hidden_cells(model, &visibility);
+            let intervals = Intervals::new(model, &hidden);
+            Checker::new(model, &intervals, thresholds, true, &cache).violations()?
+        };
         let Some(first) = violations.first() else {
             return Ok(Pattern {
                 visibility,
                 min_cell_size: thresholds.min_cell_size,
             });
         };
-        let mut changed = false;
-        // One partner per component a round: a partner widens every interval in its
-        // component, so the next violation there may be gone.
-        let mut repaired = std::collections::BTreeSet::new();
-        let mut changed_units = std::collections::BTreeSet::new();
-        for violation in &violations {
-            if let Some(component) = intervals.component_of(&violation.expr)
-                && !repaired.insert(component)
-            {
-                continue;
-            }
-            // A unit of the expression hidden earlier this round may already have fixed it.
-            if violation
-                .expr
-                .iter()
-                .any(|(cell, _)| changed_units.contains(&model.cells[cell.index()].unit))
-            {
-                continue;
-            }
-            let chosen = partner(model, &intervals, &visibility, violation);
-            if let Some((unit, reason)) = chosen
-                && visibility[unit.index()].raise(violation.part, reason)
-            {
-                changed = true;
-                changed_units.insert(unit);
-            }
-        }
-        if !changed {
+        if !repair(
+            model,
+            thresholds,
+            &cache,
+            &mut visibility,
+            violations.clone(),
+        )? {
             return Err(Error::Disclosure(format!(
                 "no partner is left to protect {}",
                 describe(model, first)
             )));
         }
     }
-    unreachable!("every round hides more, and there is a finite number of units")
+    unreachable!("every pass hides more, and there is a finite number of units")
+}
+
+/// Repairs the violations of a pass one by one, each against the state the repairs before
+/// it left: a partner widens every interval in its component, so a later violation there
+/// may be gone. Returns whether anything was hidden.
+fn repair(
+    model: &LinkedModel,
+    thresholds: &PrivacyThresholds,
+    cache: &RefCell<BoundCache>,
+    visibility: &mut [Visibility],
+    violations: Vec<Violation>,
+) -> Result<bool> {
+    let mut changed = false;
+    let mut stale = false;
+    let mut groups_done = BTreeSet::new();
+    for violation in violations {
+        let hidden = hidden_cells(model, visibility);
+        let intervals = Intervals::new(model, &hidden);
+        let current = if stale {
+            // Still violated now? Check its group again.
+            if !groups_done.insert((violation.source, violation.part)) {
+                continue;
+            }
+            let checker = Checker::new(model, &intervals, thresholds, true, cache);
+            let again = checker.violations_of(violation.source)?;
+            match again.into_iter().find(|v| v.part == violation.part) {
+                Some(v) => v,
+                None => continue,
+            }
+        } else {
+            groups_done.insert((violation.source, violation.part));
+            violation
+        };
+        if let Some((unit, reason)) = partner(model, &intervals, visibility, &current)
+            && visibility[unit.index()].raise(current.part, reason)
+        {
+            changed = true;
+            stale = true;
+        }
+    }
+    Ok(changed)
 }
 
 /// Which cells a visibility hides.

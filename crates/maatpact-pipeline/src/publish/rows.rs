@@ -1,7 +1,7 @@
 //! The rows of every published table. Each figure that describes households is
 //! [`Disclosed`]: shown or hidden as the one pattern of its publication says.
 
-use maatpact_core::publication::{Attribution, Moment};
+use maatpact_core::publication::{Attribution, Moment, RowKey};
 use maatpact_core::{Cents, Disclosed, Financier, OwnerLevel, Suppression};
 
 /// A cluster as tables name it: its published number (0: the households in no cluster)
@@ -63,6 +63,23 @@ pub enum Group {
     OwnerLevel(OwnerLevel),
     /// Households with a problem tag.
     Tag(TagName),
+}
+
+impl Group {
+    /// The households the group describes, as disclosure control names them.
+    pub fn key(&self) -> RowKey {
+        match self {
+            Group::Overall => RowKey::Overall,
+            Group::Cluster(c) => RowKey::Cluster(c.number),
+            Group::Phase(p) => RowKey::Phase(p.clone()),
+            Group::Municipality(m) => RowKey::Municipality(m.clone()),
+            Group::BudgetCategory(b) => RowKey::BudgetCategory(b.clone()),
+            Group::ClusterPhase(c, p) => RowKey::ClusterPhase(c.number, p.clone()),
+            Group::Bottleneck(b) => RowKey::Bottleneck(b.id.clone(), b.owner_level.id().to_owned()),
+            Group::OwnerLevel(o) => RowKey::OwnerLevel(o.id().to_owned()),
+            Group::Tag(t) => RowKey::TagSet(vec![t.id.clone()]),
+        }
+    }
 }
 
 /// One row of a savings table. Amounts are over the households with a KBA, except the
