@@ -14,8 +14,8 @@ use maatpact_core::{
     oracle_labels, synthesize,
 };
 
+use super::folder::Folder;
 use crate::error::{Error, Result};
-use crate::io::atomic::replace_dir_atomic;
 use crate::io::memory::{peak_memory_mib, reset_peak_memory};
 use crate::publish::csv::{Table, fixed, fixed_opt};
 use crate::render::charts::{LineData, Notes, RenderedChart, line_chart};
@@ -121,159 +121,197 @@ pub fn run_bench(settings: &BenchSettings, progress: &dyn Fn(&str)) -> Result<Ve
     for &size in &settings.sizes {
         for &noise in &settings.noise_levels {
             for repeat in 0..settings.repeats {
-                let data_seed = settings.seed.wrapping_add(repeat as u64);
-                let preset = if noise >= 1.0 {
-                    Preset::Noise
-                } else {
-                    Preset::Maatpact
-                };
-                let generate = |n_cases: usize, seed: u64| {
-                    synthesize(
-                        &SynthParams {
-                            preset,
-                            n_cases: Some(n_cases),
-                            seed,
-                            planted: PlantedParams {
-                                noise_fraction: noise.min(1.0),
-                                extra_tags: settings.extra_tags,
-                                n_cocktails: Some(settings.n_cocktails),
-                                ..PlantedParams::default()
-                            },
-                        },
-                        &config,
-                    )
-                };
-                let synthetic = generate(size, data_seed)?;
-                let matrix = TagMatrix::from_cases(&synthetic.cases, synthetic.vocabulary.len());
-                let truth = truth_labels(&synthetic.cases, &synthetic.cocktails);
-                // Against a truth of one class (the noise preset) ARI and NMI are 0/0: they say
-                // nothing, and are left empty rather than shown as 1 for the oracle.
-                let informative = truth.iter().any(|&t| t != truth[0]);
-                let agreement = |labels: &[usize]| {
-                    informative.then(|| {
-                        (
-                            adjusted_rand_index(labels, &truth),
-                            normalized_mutual_information(labels, &truth),
-                        )
-                    })
-                };
-                let planted: Vec<Vec<maatpact_core::TagId>> = if preset == Preset::Noise {
-                    Vec::new()
-                } else {
-                    synthetic.cocktails.iter().map(|c| c.tags.clone()).collect()
-                };
-                let ceiling = |algorithm: &str, labels: &[usize]| BenchRow {
-                    size,
-                    noise,
-                    algorithm: algorithm.into(),
-                    repeat,
-                    ari: agreement(labels).map(|a| a.0),
-                    nmi: agreement(labels).map(|a| a.1),
-                    silhouette: None,
-                    recovered: None,
-                    planted: planted.len(),
-                    k: None,
-                    seconds: None,
-                    peak_mib: None,
-                    status: "ok".into(),
-                };
-                rows.push(ceiling("oracle", &oracle_labels(&matrix, &truth)));
-                if informative && settings.true_model_cases > 0 {
-                    // Fitted on the generator's other cases, it does not know the sample's
-                    // labels: the oracle's advantage on small samples shows against it.
-                    let source = generate(settings.true_model_cases, data_seed ^ TRUE_MODEL_SEED)?;
-                    let source_matrix =
-                        TagMatrix::from_cases(&source.cases, source.vocabulary.len());
-                    let model = BernoulliClasses::fit(
-                        &source_matrix,
-                        &truth_labels(&source.cases, &source.cocktails),
-                    );
-                    rows.push(ceiling("true_model", &model.assign(&matrix)));
-                }
-                for &algorithm in &settings.algorithms {
-                    progress(&format!(
-                        "n={size} noise={noise} repeat={repeat} {algorithm}"
-                    ));
-                    let params = ClusterParams {
-                        algorithm,
-                        k: settings.k,
-                        seed: data_seed,
-                        bootstrap_resamples: settings.stability_resamples,
-                        ..ClusterParams::default()
-                    }
-                    .check()?;
-                    let measured = reset_peak_memory();
-                    let started = Instant::now();
-                    let outcome = cluster(
-                        &matrix,
-                        &params,
-                        &synthetic.cocktails,
-                        &synthetic.vocabulary,
-                    );
-                    let seconds = started.elapsed().as_secs_f64();
-                    let peak = if measured { peak_memory_mib() } else { None };
-                    rows.push(match outcome {
-                        Ok(result) => {
-                            let labels = &result.clustering.labels;
-                            let recovered = planted
-                                .iter()
-                                .filter(|tags| {
-                                    result.profiles.iter().any(|p| &p.defining_tags == *tags)
-                                })
-                                .count();
-                            BenchRow {
-                                size,
-                                noise,
-                                algorithm: algorithm.to_string(),
-                                repeat,
-                                ari: agreement(labels).map(|a| a.0),
-                                nmi: agreement(labels).map(|a| a.1),
-                                silhouette: result.structure.silhouette,
-                                recovered: Some(recovered),
-                                planted: planted.len(),
-                                k: Some(result.clustering.n_clusters()),
-                                seconds: Some(seconds),
-                                peak_mib: peak,
-                                status: "ok".into(),
-                            }
-                        }
-                        // A method that cannot run at this size says why; it is never dropped.
-                        Err(err) => BenchRow {
-                            size,
-                            noise,
-                            algorithm: algorithm.to_string(),
-                            repeat,
-                            ari: None,
-                            nmi: None,
-                            silhouette: None,
-                            recovered: None,
-                            planted: planted.len(),
-                            k: None,
-                            seconds: None,
-                            peak_mib: None,
-                            status: format!("skipped: {err}"),
-                        },
-                    });
-                }
+                rows.extend(bench_data_set(
+                    settings,
+                    &config,
+                    (size, noise, repeat),
+                    progress,
+                )?);
             }
         }
     }
-    let csv_table = bench_table(&rows);
-    let markdown = bench_markdown(&rows, settings);
-    let charts = bench_charts(&rows, settings)?;
-    replace_dir_atomic(&settings.out, |dir| {
-        let write = |name: &str, bytes: &[u8]| crate::write_file_atomic(&dir.join(name), bytes);
-        write("bench.csv", &csv_table.to_csv()?)?;
-        write("bench.md", markdown.as_bytes())?;
-        std::fs::create_dir_all(dir.join("charts"))
-            .map_err(crate::error::io_error(dir.join("charts")))?;
-        for chart in &charts {
-            write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
-            write(&format!("charts/{}.png", chart.name), &chart.png)?;
-        }
-        Ok(())
-    })?;
+    let mut folder = Folder::new();
+    folder.add("bench.csv", bench_table(&rows).to_csv()?);
+    folder.add("bench.md", bench_markdown(&rows, settings));
+    for chart in bench_charts(&rows, settings)? {
+        folder.add(format!("charts/{}.svg", chart.name), chart.svg);
+        folder.add(format!("charts/{}.png", chart.name), chart.png);
+    }
+    // Synthetic data describe no household: nothing to audit.
+    folder.replace(&settings.out)?;
     Ok(rows)
+}
+
+/// What one synthetic data set is scored against: its true labels, and the cocktails
+/// planted in it.
+struct Truth {
+    labels: Vec<usize>,
+    informative: bool,
+    planted: Vec<Vec<maatpact_core::TagId>>,
+}
+
+impl Truth {
+    /// ARI and NMI against the truth. Against a truth of one class (the noise preset) they
+    /// are 0/0: they say nothing, and are left empty rather than shown as 1 for the oracle.
+    fn agreement(&self, labels: &[usize]) -> Option<(f64, f64)> {
+        self.informative.then(|| {
+            (
+                adjusted_rand_index(labels, &self.labels),
+                normalized_mutual_information(labels, &self.labels),
+            )
+        })
+    }
+}
+
+/// Every method, and the ceilings, on one synthetic data set.
+fn bench_data_set(
+    settings: &BenchSettings,
+    config: &Config,
+    (size, noise, repeat): (usize, f64, usize),
+    progress: &dyn Fn(&str),
+) -> Result<Vec<BenchRow>> {
+    let data_seed = settings.seed.wrapping_add(repeat as u64);
+    let preset = if noise >= 1.0 {
+        Preset::Noise
+    } else {
+        Preset::Maatpact
+    };
+    let generate = |n_cases: usize, seed: u64| {
+        synthesize(
+            &SynthParams {
+                preset,
+                n_cases: Some(n_cases),
+                seed,
+                planted: PlantedParams {
+                    noise_fraction: noise.min(1.0),
+                    extra_tags: settings.extra_tags,
+                    n_cocktails: Some(settings.n_cocktails),
+                    ..PlantedParams::default()
+                },
+            },
+            config,
+        )
+    };
+    let synthetic = generate(size, data_seed)?;
+    let matrix = TagMatrix::from_cases(&synthetic.cases, synthetic.vocabulary.len());
+    let labels = truth_labels(&synthetic.cases, &synthetic.cocktails);
+    let truth = Truth {
+        informative: labels.iter().any(|&t| t != labels[0]),
+        planted: if preset == Preset::Noise {
+            Vec::new()
+        } else {
+            synthetic.cocktails.iter().map(|c| c.tags.clone()).collect()
+        },
+        labels,
+    };
+    let base = RowBase {
+        size,
+        noise,
+        repeat,
+        truth: &truth,
+    };
+    let mut rows = vec![base.scored("oracle", &oracle_labels(&matrix, &truth.labels))];
+    if truth.informative && settings.true_model_cases > 0 {
+        // Fitted on the generator's other cases, it does not know the sample's labels: the
+        // oracle's advantage on small samples shows against it.
+        let source = generate(settings.true_model_cases, data_seed ^ TRUE_MODEL_SEED)?;
+        let source_matrix = TagMatrix::from_cases(&source.cases, source.vocabulary.len());
+        let model = BernoulliClasses::fit(
+            &source_matrix,
+            &truth_labels(&source.cases, &source.cocktails),
+        );
+        rows.push(base.scored("true_model", &model.assign(&matrix)));
+    }
+    for &algorithm in &settings.algorithms {
+        progress(&format!(
+            "n={size} noise={noise} repeat={repeat} {algorithm}"
+        ));
+        let params = ClusterParams {
+            algorithm,
+            k: settings.k,
+            seed: data_seed,
+            bootstrap_resamples: settings.stability_resamples,
+            ..ClusterParams::default()
+        }
+        .check()?;
+        rows.push(base.method(&params, &matrix, &synthetic));
+    }
+    Ok(rows)
+}
+
+/// What every row of one data set shares.
+struct RowBase<'a> {
+    size: usize,
+    noise: f64,
+    repeat: usize,
+    truth: &'a Truth,
+}
+
+impl RowBase<'_> {
+    fn empty(&self, algorithm: &str) -> BenchRow {
+        BenchRow {
+            size: self.size,
+            noise: self.noise,
+            algorithm: algorithm.into(),
+            repeat: self.repeat,
+            ari: None,
+            nmi: None,
+            silhouette: None,
+            recovered: None,
+            planted: self.truth.planted.len(),
+            k: None,
+            seconds: None,
+            peak_mib: None,
+            status: "ok".into(),
+        }
+    }
+
+    fn scored(&self, algorithm: &str, labels: &[usize]) -> BenchRow {
+        let agreement = self.truth.agreement(labels);
+        BenchRow {
+            ari: agreement.map(|a| a.0),
+            nmi: agreement.map(|a| a.1),
+            ..self.empty(algorithm)
+        }
+    }
+
+    /// One clustering method, timed, with its peak memory. A method that cannot run at
+    /// this size says why; it is never dropped.
+    fn method(
+        &self,
+        params: &maatpact_core::ValidClusterParams,
+        matrix: &TagMatrix,
+        synthetic: &maatpact_core::Synthetic,
+    ) -> BenchRow {
+        let name = params.algorithm.to_string();
+        let measured = reset_peak_memory();
+        let started = Instant::now();
+        let outcome = cluster(matrix, params, &synthetic.cocktails, &synthetic.vocabulary);
+        let seconds = started.elapsed().as_secs_f64();
+        let peak = if measured { peak_memory_mib() } else { None };
+        match outcome {
+            Ok(result) => {
+                let recovered = self
+                    .truth
+                    .planted
+                    .iter()
+                    .filter(|tags| result.profiles.iter().any(|p| &p.defining_tags == *tags))
+                    .count();
+                BenchRow {
+                    silhouette: result.structure.silhouette,
+                    recovered: Some(recovered),
+                    k: Some(result.clustering.n_clusters()),
+                    seconds: Some(seconds),
+                    peak_mib: peak,
+                    ..self.scored(&name, &result.clustering.labels)
+                }
+            }
+            Err(err) => BenchRow {
+                status: format!("skipped: {err}"),
+                ..self.empty(&name)
+            },
+        }
+    }
 }
 
 /// `bench.csv`: one row per (size, noise, algorithm, repeat).

@@ -34,6 +34,18 @@ pub fn run_mine(
     for (name, bytes) in csv::files(&publication)? {
         folder.add(name, bytes);
     }
+    // The number of households, which every support is a share of.
+    let summary = serde_json::json!({
+        "format_version": 2,
+        "n_cases": publication.n_cases,
+        "min_count": mined.min_count,
+    });
+    let mut json = serde_json::to_vec_pretty(&summary).map_err(|err| crate::Error::Output {
+        what: "summary.json".into(),
+        message: err.to_string(),
+    })?;
+    json.push(b'\n');
+    folder.add("summary.json", json);
     folder.publish(out, &config.privacy)?;
     Ok(publication.mining.expect("mining was published"))
 }

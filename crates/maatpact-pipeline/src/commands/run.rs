@@ -178,20 +178,7 @@ pub fn run_validated(
     let params = settings.cluster.check()?;
     let result = cluster(&matrix, &params, &config.cocktails, &validated.vocabulary)?;
     stage(3)?;
-    let publication = publish(&Sources {
-        cases: &validated.cases,
-        config,
-        vocabulary: &validated.vocabulary,
-        clustering: Some(&result),
-        mining: Some(&mined),
-        issues: Some(&validated.issues),
-        savings: Some(FigureSettings {
-            thresholds: config.privacy,
-            bootstrap_resamples: settings.bootstrap_resamples,
-            seed: settings.cluster.seed,
-            attribution: settings.attribution,
-        }),
-    })?;
+    let publication = publication_of(settings, &validated, &mined, &result)?;
     stage(4)?;
     let tree = result.dendrogram.as_ref().map(|dendrogram| Tree {
         dendrogram,
@@ -199,24 +186,7 @@ pub fn run_validated(
     });
     let charts = run_charts(settings.lang, &publication, tree)?;
     stage(5)?;
-    let mut folder = Folder::new();
-    for (name, bytes) in csv::files(&publication)? {
-        folder.add(name, bytes);
-    }
-    for chart in &charts {
-        folder.add(format!("charts/{}.svg", chart.name), chart.svg.clone());
-        folder.add(format!("charts/{}.png", chart.name), chart.png.clone());
-    }
-    add_report(&mut folder, settings, &publication, &charts)?;
-    let model = model_of(
-        &result,
-        &validated.vocabulary,
-        &settings.cluster,
-        &config.cocktails,
-    );
-    folder.add("model.json", model_json(&model)?);
-    let summary = summary(settings, &publication, &result, &validated, &folder);
-    folder.add("summary.json", json(&summary)?);
+    let (folder, summary) = folder_of(settings, &validated, &result, &publication, &charts)?;
     stage(6)?;
     let internal = internal_folder(settings, &validated, &result)?;
     publish_with_internal(
@@ -226,6 +196,58 @@ pub fn run_validated(
         internal.as_ref().zip(settings.internal.as_deref()),
     )?;
     Ok(summary)
+}
+
+fn publication_of(
+    settings: &RunSettings,
+    validated: &Validated,
+    mined: &crate::publish::Mined,
+    result: &ClusterResult,
+) -> Result<Publication> {
+    let config = &settings.load.config;
+    publish(&Sources {
+        cases: &validated.cases,
+        config,
+        vocabulary: &validated.vocabulary,
+        clustering: Some(result),
+        mining: Some(mined),
+        issues: Some(&validated.issues),
+        savings: Some(FigureSettings {
+            thresholds: config.privacy,
+            bootstrap_resamples: settings.bootstrap_resamples,
+            seed: settings.cluster.seed,
+            attribution: settings.attribution,
+        }),
+    })
+}
+
+/// Every file of the published folder, and the summary it holds.
+fn folder_of(
+    settings: &RunSettings,
+    validated: &Validated,
+    result: &ClusterResult,
+    publication: &Publication,
+    charts: &[crate::render::charts::RenderedChart],
+) -> Result<(Folder, Summary)> {
+    let mut folder = Folder::new();
+    for (name, bytes) in csv::files(publication)? {
+        folder.add(name, bytes);
+    }
+    for chart in charts {
+        folder.add(format!("charts/{}.svg", chart.name), chart.svg.clone());
+        folder.add(format!("charts/{}.png", chart.name), chart.png.clone());
+    }
+    add_report(&mut folder, settings, publication, charts)?;
+    let model = model_of(
+        result,
+        &validated.vocabulary,
+        &settings.cluster,
+        &settings.load.config.cocktails,
+    );
+    folder.add("model.json", model_json(&model)?);
+    let summary = summary(settings, publication, result, validated, &folder);
+    folder.add("summary.json", json(&summary)?);
+    Ok((folder, summary))
 }
 
 fn input_name(settings: &RunSettings) -> String {

@@ -408,16 +408,29 @@ fn satisfaction_table(rows: &[SatisfactionRow]) -> Table {
 }
 
 fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
-    let mut tags = Table::new(&["tag", "label_nl", "n_cases", "suppressed"]);
-    for row in &mining.tags {
-        tags.rows.push(vec![
+    vec![
+        ("tags.csv", tags_table(&mining.tags)),
+        ("itemsets.csv", itemsets_table(&mining.itemsets)),
+        ("rules.csv", rules_table(&mining.rules)),
+        ("cooccurrence.csv", pairs_table(&mining.pairs)),
+    ]
+}
+
+fn tags_table(rows: &[TagRow]) -> Table {
+    let mut table = Table::new(&["tag", "label_nl", "n_cases", "suppressed"]);
+    for row in rows {
+        table.rows.push(vec![
             row.tag.id.clone(),
             row.tag.label_nl.clone(),
             shown(&row.n, u64::to_string),
             reason(row.suppressed),
         ]);
     }
-    let mut itemsets = Table::new(&[
+    table
+}
+
+fn itemsets_table(rows: &[ItemsetRow]) -> Table {
+    let mut table = Table::new(&[
         "itemset",
         "size",
         "count",
@@ -426,8 +439,8 @@ fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
         "p_value",
         "p_value_holm",
     ]);
-    for row in &mining.itemsets {
-        itemsets.rows.push(vec![
+    for row in rows {
+        table.rows.push(vec![
             row.tags.join("+"),
             row.tags.len().to_string(),
             row.count.to_string(),
@@ -437,7 +450,11 @@ fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
             shown(&row.p_value_holm, |v| p_value(*v)),
         ]);
     }
-    let mut rules = Table::new(&[
+    table
+}
+
+fn rules_table(rows: &[RuleRow]) -> Table {
+    let mut table = Table::new(&[
         "antecedent",
         "consequent",
         "count",
@@ -448,8 +465,8 @@ fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
         "conviction",
         "zhang",
     ]);
-    for row in &mining.rules {
-        rules.rows.push(vec![
+    for row in rows {
+        table.rows.push(vec![
             row.antecedent.join("+"),
             row.consequent.join("+"),
             row.count.to_string(),
@@ -461,7 +478,11 @@ fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
             fixed(row.zhang, 4),
         ]);
     }
-    let mut pairs = Table::new(&[
+    table
+}
+
+fn pairs_table(rows: &[PairRow]) -> Table {
+    let mut table = Table::new(&[
         "tag_a",
         "tag_b",
         "count",
@@ -470,8 +491,8 @@ fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
         "pmi",
         "suppressed",
     ]);
-    for row in &mining.pairs {
-        pairs.rows.push(vec![
+    for row in rows {
+        table.rows.push(vec![
             row.tag_a.clone(),
             row.tag_b.clone(),
             shown(&row.count, u64::to_string),
@@ -481,12 +502,7 @@ fn mining_files(mining: &MiningTables) -> Vec<(&'static str, Table)> {
             reason(row.suppressed),
         ]);
     }
-    vec![
-        ("tags.csv", tags),
-        ("itemsets.csv", itemsets),
-        ("rules.csv", rules),
-        ("cooccurrence.csv", pairs),
-    ]
+    table
 }
 
 fn quality_table(rows: &[FindingRow]) -> Table {
@@ -724,7 +740,7 @@ fn split_tags(text: &str) -> Vec<String> {
     tags
 }
 
-fn read_cluster_and_mining(dir: &Path, gathered: &mut Gathered) -> Result<()> {
+fn read_cluster_tables(dir: &Path, gathered: &mut Gathered) -> Result<()> {
     read_counts(
         dir,
         "clusters.csv",
@@ -758,6 +774,22 @@ fn read_cluster_and_mining(dir: &Path, gathered: &mut Gathered) -> Result<()> {
     )?;
     read_counts(
         dir,
+        "data_quality.csv",
+        "n_findings",
+        |t, r| {
+            Ok(RowKey::Finding(format!(
+                "{}:{}",
+                t.get(r, "severity")?,
+                t.get(r, "code")?
+            )))
+        },
+        gathered,
+    )
+}
+
+fn read_mining_tables(dir: &Path, gathered: &mut Gathered) -> Result<()> {
+    read_counts(
+        dir,
         "tags.csv",
         "n_cases",
         |t, r| Ok(RowKey::TagSet(vec![t.get(r, "tag")?.to_owned()])),
@@ -781,31 +813,6 @@ fn read_cluster_and_mining(dir: &Path, gathered: &mut Gathered) -> Result<()> {
         },
         gathered,
     )?;
-    read_counts(
-        dir,
-        "data_quality.csv",
-        "n_findings",
-        |t, r| {
-            Ok(RowKey::Finding(format!(
-                "{}:{}",
-                t.get(r, "severity")?,
-                t.get(r, "code")?
-            )))
-        },
-        gathered,
-    )?;
-    // Support is count over all households: an itemset row gives their number.
-    if let Some(table) = Read::open(dir, "itemsets.csv")?
-        && let Some(row) = table.rows.first()
-        && let (Some(count), Some(support)) = (
-            table.number(row, "count", 1.0)?,
-            table.number(row, "support", 1.0e4)?,
-        )
-        && support > 0.0
-    {
-        let n = (count * 1.0e4 / support).round();
-        gathered.add(RowKey::Overall, vec![Some(n)], Vec::new());
-    }
     Ok(())
 }
 
@@ -838,7 +845,8 @@ pub fn read_figures(dir: &Path) -> Result<LinkInput> {
     let mut gathered = Gathered::default();
     let attribution = read_savings(dir, &mut gathered)?;
     read_financiers(dir, &mut gathered)?;
-    read_cluster_and_mining(dir, &mut gathered)?;
+    read_cluster_tables(dir, &mut gathered)?;
+    read_mining_tables(dir, &mut gathered)?;
     read_summary(dir, &mut gathered)?;
     if !gathered.conflicts.is_empty() {
         return Err(Error::Usage(format!(

@@ -5,6 +5,7 @@
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -208,118 +209,136 @@ pub fn bar_chart(
     };
     render_both!(name, size, |root| {
         root.fill(&WHITE)?;
-        let label_of = |v: f64| -> String {
-            let i = v.round();
-            if (v - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < data.labels.len() {
-                data.labels[i as usize].clone()
-            } else {
-                String::new()
-            }
-        };
         if horizontal {
-            let mut chart = ChartBuilder::on(root)
-                .caption(&data.title, font(20))
-                .margin(12)
-                .x_label_area_size(40)
-                .y_label_area_size(260)
-                .build_cartesian_2d(low..high, -0.5f64..(n as f64 - 0.5))?;
-            chart
-                .configure_mesh()
-                .y_labels(n)
-                .y_label_formatter(&|v| label_of(n as f64 - 1.0 - *v))
-                .x_desc(&data.value_label)
-                .x_label_formatter(&|v| notes.lang.whole(*v))
-                .label_style(font(12))
-                .disable_y_mesh()
-                .draw()?;
-            for (i, value) in data.values.iter().enumerate() {
-                let c = color(data.colors.get(i).copied().unwrap_or(0));
-                // The first bar on top, as a reader expects a list.
-                let y = (n - 1 - i) as f64;
-                match value {
-                    Some(v) => {
-                        chart.draw_series(std::iter::once(Rectangle::new(
-                            [(0.0, y - 0.35), (*v, y + 0.35)],
-                            c.filled(),
-                        )))?;
-                    }
-                    None => {
-                        chart.draw_series(std::iter::once(Text::new(
-                            "·",
-                            (0.0, y + 0.2),
-                            font(28).color(&RGBColor(90, 90, 90)),
-                        )))?;
-                    }
-                }
-            }
-            if !data.legend.is_empty() {
-                for (index, label) in &data.legend {
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(0.0, -1.0), (0.0, -1.0)],
-                            color(*index).filled(),
-                        )))?
-                        .label(label.clone())
-                        .legend(move |(x, y)| {
-                            Rectangle::new([(x, y - 5), (x + 12, y + 5)], color(*index).filled())
-                        });
-                }
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .label_font(font(13))
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(BLACK)
-                    .draw()?;
-            }
+            horizontal_bars(root, data, notes, (low, high))?;
         } else {
-            let mut chart = ChartBuilder::on(root)
-                .caption(&data.title, font(20))
-                .margin(12)
-                .x_label_area_size(70)
-                .y_label_area_size(90)
-                .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), low..high)?;
-            chart
-                .configure_mesh()
-                .x_labels(n)
-                .x_label_formatter(&|v| label_of(*v))
-                .y_desc(&data.value_label)
-                .y_label_formatter(&|v| notes.lang.whole(*v))
-                .label_style(font(12))
-                .disable_x_mesh()
-                .draw()?;
-            for (i, value) in data.values.iter().enumerate() {
-                let c = color(data.colors.get(i).copied().unwrap_or(0));
-                let x = i as f64;
-                match value {
-                    Some(v) => {
-                        chart.draw_series(std::iter::once(Rectangle::new(
-                            [(x - 0.3, 0.0), (x + 0.3, *v)],
-                            c.filled(),
-                        )))?;
-                        if let Some(Some((a, b))) = data.whiskers.get(i) {
-                            chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-                                x,
-                                *a,
-                                *v,
-                                *b,
-                                BLACK.stroke_width(2),
-                                14,
-                            )))?;
-                        }
-                    }
-                    None => {
-                        chart.draw_series(std::iter::once(Text::new(
-                            "·",
-                            (x, (high - low) * 0.03),
-                            font(28).color(&RGBColor(90, 90, 90)),
-                        )))?;
-                    }
-                }
-            }
+            vertical_bars(root, data, notes, (low, high))?;
         }
         suppressed_note(root, data.values.iter().any(Option::is_none), notes)
     })
+}
+
+/// The label of a bar at position `v` on its axis.
+fn bar_label(data: &BarData, v: f64) -> String {
+    let i = v.round();
+    if (v - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < data.labels.len() {
+        data.labels[i as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
+/// A hidden value's mark: a grey dot where its bar would start.
+fn hidden_mark(at: (f64, f64)) -> Text<'static, (f64, f64), String> {
+    Text::new("·".to_owned(), at, font(28).color(&RGBColor(90, 90, 90)))
+}
+
+fn horizontal_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &BarData,
+    notes: &Notes,
+    (low, high): (f64, f64),
+) -> DrawResult<DB> {
+    let n = data.labels.len().max(1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(&data.title, font(20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(260)
+        .build_cartesian_2d(low..high, -0.5f64..(n as f64 - 0.5))?;
+    chart
+        .configure_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|v| bar_label(data, n as f64 - 1.0 - *v))
+        .x_desc(&data.value_label)
+        .x_label_formatter(&|v| notes.lang.whole(*v))
+        .label_style(font(12))
+        .disable_y_mesh()
+        .draw()?;
+    for (i, value) in data.values.iter().enumerate() {
+        let c = color(data.colors.get(i).copied().unwrap_or(0));
+        // The first bar on top, as a reader expects a list.
+        let y = (n - 1 - i) as f64;
+        match value {
+            Some(v) => {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y - 0.35), (*v, y + 0.35)],
+                    c.filled(),
+                )))?;
+            }
+            None => {
+                chart.draw_series(std::iter::once(hidden_mark((0.0, y + 0.2))))?;
+            }
+        }
+    }
+    if data.legend.is_empty() {
+        return Ok(());
+    }
+    for (index, label) in &data.legend {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, -1.0), (0.0, -1.0)],
+                color(*index).filled(),
+            )))?
+            .label(label.clone())
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 12, y + 5)], color(*index).filled())
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(font(13))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+}
+
+fn vertical_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &BarData,
+    notes: &Notes,
+    (low, high): (f64, f64),
+) -> DrawResult<DB> {
+    let n = data.labels.len().max(1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(&data.title, font(20))
+        .margin(12)
+        .x_label_area_size(70)
+        .y_label_area_size(90)
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), low..high)?;
+    chart
+        .configure_mesh()
+        .x_labels(n)
+        .x_label_formatter(&|v| bar_label(data, *v))
+        .y_desc(&data.value_label)
+        .y_label_formatter(&|v| notes.lang.whole(*v))
+        .label_style(font(12))
+        .disable_x_mesh()
+        .draw()?;
+    for (i, value) in data.values.iter().enumerate() {
+        let c = color(data.colors.get(i).copied().unwrap_or(0));
+        let x = i as f64;
+        let Some(v) = value else {
+            chart.draw_series(std::iter::once(hidden_mark((x, (high - low) * 0.03))))?;
+            continue;
+        };
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - 0.3, 0.0), (x + 0.3, *v)],
+            c.filled(),
+        )))?;
+        if let Some(Some((a, b))) = data.whiskers.get(i) {
+            chart.draw_series(std::iter::once(ErrorBar::new_vertical(
+                x,
+                *a,
+                *v,
+                *b,
+                BLACK.stroke_width(2),
+                14,
+            )))?;
+        }
+    }
+    Ok(())
 }
 
 /// Several series per group, side by side (grouped bars) or stacked.
@@ -344,27 +363,7 @@ pub fn grouped_bar_chart(
 ) -> Result<RenderedChart> {
     let n = data.groups.len().max(1);
     let k = data.series.len().max(1);
-    let totals = (0..n).map(|g| {
-        if stacked {
-            data.series
-                .iter()
-                .filter_map(|(_, v)| v.get(g).copied().flatten())
-                .filter(|v| *v > 0.0)
-                .sum::<f64>()
-        } else {
-            data.series
-                .iter()
-                .filter_map(|(_, v)| v.get(g).copied().flatten())
-                .fold(0.0, f64::max)
-        }
-    });
-    let (low, high) = value_range(
-        totals.chain(
-            data.series
-                .iter()
-                .flat_map(|(_, v)| v.iter().flatten().copied()),
-        ),
-    );
+    let (low, high) = grouped_range(data, stacked);
     let any_suppressed = data
         .series
         .iter()
@@ -393,29 +392,10 @@ pub fn grouped_bar_chart(
             .label_style(font(12))
             .disable_x_mesh()
             .draw()?;
-        let width = 0.8 / k as f64;
         let mut base = vec![0.0f64; n];
         for (s, (label, values)) in data.series.iter().enumerate() {
             let c = color(s);
-            let bars: Vec<Rectangle<(f64, f64)>> = values
-                .iter()
-                .enumerate()
-                .filter_map(|(g, v)| {
-                    let v = (*v)?;
-                    let x = g as f64;
-                    Some(if stacked {
-                        let rect = Rectangle::new(
-                            [(x - 0.35, base[g]), (x + 0.35, base[g] + v)],
-                            c.filled(),
-                        );
-                        base[g] += v;
-                        rect
-                    } else {
-                        let left = x - 0.4 + s as f64 * width;
-                        Rectangle::new([(left, 0.0), (left + width * 0.95, v)], c.filled())
-                    })
-                })
-                .collect();
+            let bars = grouped_bars(values, s, k, stacked, &mut base, c);
             chart
                 .draw_series(bars)?
                 .label(label.clone())
@@ -430,6 +410,59 @@ pub fn grouped_bar_chart(
             .draw()?;
         suppressed_note(root, any_suppressed, notes)
     })
+}
+
+/// The value range of grouped bars: each group's stack (or tallest bar) and each value.
+fn grouped_range(data: &GroupedBarData, stacked: bool) -> (f64, f64) {
+    let n = data.groups.len().max(1);
+    let shown = |g: usize| {
+        data.series
+            .iter()
+            .filter_map(move |(_, v)| v.get(g).copied().flatten())
+    };
+    let totals = (0..n).map(|g| {
+        if stacked {
+            shown(g).filter(|v| *v > 0.0).sum::<f64>()
+        } else {
+            shown(g).fold(0.0, f64::max)
+        }
+    });
+    value_range(
+        totals.chain(
+            data.series
+                .iter()
+                .flat_map(|(_, v)| v.iter().flatten().copied()),
+        ),
+    )
+}
+
+/// The bars of series `s` of `k`, side by side in each group or stacked on `base`.
+fn grouped_bars(
+    values: &[Option<f64>],
+    s: usize,
+    k: usize,
+    stacked: bool,
+    base: &mut [f64],
+    c: RGBColor,
+) -> Vec<Rectangle<(f64, f64)>> {
+    let width = 0.8 / k as f64;
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(g, v)| {
+            let v = (*v)?;
+            let x = g as f64;
+            Some(if stacked {
+                let rect =
+                    Rectangle::new([(x - 0.35, base[g]), (x + 0.35, base[g] + v)], c.filled());
+                base[g] += v;
+                rect
+            } else {
+                let left = x - 0.4 + s as f64 * width;
+                Rectangle::new([(left, 0.0), (left + width * 0.95, v)], c.filled())
+            })
+        })
+        .collect()
 }
 
 /// A matrix of values with row and column labels.
@@ -571,58 +604,24 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
     // Logarithmic axes are drawn as linear axes over log10 values, labelled with powers.
     let logged;
     let data = if data.log_scale {
-        let log = |v: f64| (v > 0.0).then(|| v.log10());
-        logged = LineData {
-            series: data
-                .series
-                .iter()
-                .map(|(name, points)| {
-                    let points = points
-                        .iter()
-                        .filter_map(|&(x, y)| Some((log(x)?, y.and_then(log))))
-                        .collect();
-                    (name.clone(), points)
-                })
-                .collect(),
-            ..data.clone()
-        };
+        logged = logarithmic(data);
         &logged
     } else {
         data
-    };
-    let power = |v: f64| -> String {
-        let value = 10f64.powf(v);
-        if value >= 1.0 {
-            notes.lang.decimal(value, 0)
-        } else {
-            notes.lang.decimal(value, 3)
-        }
     };
     let xs = data
         .series
         .iter()
         .flat_map(|(_, p)| p.iter().map(|(x, _)| *x));
-    let (x_low, x_high) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-        (a.min(x), b.max(x))
-    });
-    let (x_low, x_high) = if x_low.is_finite() {
-        (x_low - 0.3, x_high + 0.3)
-    } else {
-        (0.0, 1.0)
+    let (x_low, x_high) = match extent(xs) {
+        Some((low, high)) => (low - 0.3, high + 0.3),
+        None => (0.0, 1.0),
     };
-    let ys: Vec<f64> = data
+    let ys = data
         .series
         .iter()
-        .flat_map(|(_, p)| p.iter().filter_map(|(_, y)| *y))
-        .collect();
-    let (mut y_low, mut y_high) = ys
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
-            (a.min(y), b.max(y))
-        });
-    if !y_low.is_finite() {
-        (y_low, y_high) = (0.0, 1.0);
-    }
+        .flat_map(|(_, p)| p.iter().filter_map(|(_, y)| *y));
+    let (y_low, y_high) = extent(ys).unwrap_or((0.0, 1.0));
     let pad = ((y_high - y_low) * 0.1).max(0.05);
     let any_suppressed = data
         .series
@@ -640,32 +639,11 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
         mesh.x_desc(&data.x_label)
             .y_desc(&data.y_label)
             .label_style(font(12));
-        let tick = |v: &f64| -> String {
-            if data.log_scale {
-                return power(*v);
-            }
-            if data.x_ticks.is_empty() {
-                // Noise levels between 0 and 1 need decimals; sizes and k do not.
-                return if x_high - x_low < 5.0 {
-                    notes.lang.decimal(*v, 2)
-                } else {
-                    notes.lang.decimal(*v, 0)
-                };
-            }
-            let i = v.round();
-            if (v - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < data.x_ticks.len() {
-                data.x_ticks[i as usize].clone()
-            } else {
-                String::new()
-            }
-        };
-        mesh.x_label_formatter(&tick);
-        let y_tick = |v: &f64| {
-            if data.log_scale {
-                power(*v)
-            } else {
-                notes.lang.decimal(*v, 2)
-            }
+        let x_tick = |v: &f64| line_x_tick(data, notes, *v, x_high - x_low);
+        mesh.x_label_formatter(&x_tick);
+        let y_tick = |v: &f64| match data.log_scale {
+            true => power_of_ten(notes, *v),
+            false => notes.lang.decimal(*v, 2),
         };
         mesh.y_label_formatter(&y_tick);
         if !data.x_ticks.is_empty() {
@@ -673,28 +651,7 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
         }
         mesh.draw()?;
         for (s, (label, points)) in data.series.iter().enumerate() {
-            let c = color(s);
-            // Break the line at missing values rather than bridging them.
-            let mut segment: Vec<(f64, f64)> = Vec::new();
-            let mut segments = Vec::new();
-            for &(x, y) in points {
-                match y {
-                    Some(y) => segment.push((x, y)),
-                    None => segments.push(std::mem::take(&mut segment)),
-                }
-            }
-            segments.push(segment);
-            let mut first = true;
-            for segment in segments.into_iter().filter(|s| !s.is_empty()) {
-                chart.draw_series(segment.iter().map(|&p| Circle::new(p, 4, c.filled())))?;
-                let series = chart.draw_series(LineSeries::new(segment, c.stroke_width(2)))?;
-                if first {
-                    series.label(label.clone()).legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2))
-                    });
-                    first = false;
-                }
-            }
+            draw_line(&mut chart, label, points, color(s))?;
         }
         chart
             .configure_series_labels()
@@ -705,6 +662,85 @@ pub fn line_chart(name: &str, data: &LineData, notes: &Notes) -> Result<Rendered
             .draw()?;
         suppressed_note(root, any_suppressed, notes)
     })
+}
+
+/// The same lines over log10 values (points at or below 0 are left out).
+fn logarithmic(data: &LineData) -> LineData {
+    let log = |v: f64| (v > 0.0).then(|| v.log10());
+    LineData {
+        series: data
+            .series
+            .iter()
+            .map(|(name, points)| {
+                let points = points
+                    .iter()
+                    .filter_map(|&(x, y)| Some((log(x)?, y.and_then(log))))
+                    .collect();
+                (name.clone(), points)
+            })
+            .collect(),
+        ..data.clone()
+    }
+}
+
+/// The lowest and highest of some values, if there are any.
+fn extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    values.fold(None, |range, v| match range {
+        None => Some((v, v)),
+        Some((low, high)) => Some((low.min(v), high.max(v))),
+    })
+}
+
+/// A log10 value labelled as the number it stands for.
+fn power_of_ten(notes: &Notes, v: f64) -> String {
+    let value = 10f64.powf(v);
+    notes.lang.decimal(value, if value >= 1.0 { 0 } else { 3 })
+}
+
+fn line_x_tick(data: &LineData, notes: &Notes, v: f64, span: f64) -> String {
+    if data.log_scale {
+        return power_of_ten(notes, v);
+    }
+    if data.x_ticks.is_empty() {
+        // Noise levels between 0 and 1 need decimals; sizes and k do not.
+        return notes.lang.decimal(v, if span < 5.0 { 2 } else { 0 });
+    }
+    let i = v.round();
+    if (v - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < data.x_ticks.len() {
+        data.x_ticks[i as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
+/// One series, broken at missing values rather than bridging them.
+fn draw_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    label: &str,
+    points: &[LinePoint],
+    c: RGBColor,
+) -> DrawResult<DB> {
+    let mut segment: Vec<(f64, f64)> = Vec::new();
+    let mut segments = Vec::new();
+    for &(x, y) in points {
+        match y {
+            Some(y) => segment.push((x, y)),
+            None => segments.push(std::mem::take(&mut segment)),
+        }
+    }
+    segments.push(segment);
+    let mut first = true;
+    for segment in segments.into_iter().filter(|s| !s.is_empty()) {
+        chart.draw_series(segment.iter().map(|&p| Circle::new(p, 4, c.filled())))?;
+        let series = chart.draw_series(LineSeries::new(segment, c.stroke_width(2)))?;
+        if first {
+            series.label(label.to_owned()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2))
+            });
+            first = false;
+        }
+    }
+    Ok(())
 }
 
 /// A dendrogram from linkage steps in the SciPy/kodama convention: leaves are `0..n`, step
