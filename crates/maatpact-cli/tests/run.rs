@@ -673,7 +673,7 @@ fn the_maastricht_preset_reproduces_the_headline_figures() {
     assert!((20_000.0..22_000.0).contains(&mean), "{mean}");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
-        report.contains("€ 426.000") && report.contains("€ 830.000"),
+        report.contains("€\u{a0}426.000") && report.contains("€\u{a0}830.000"),
         "{report}"
     );
 }

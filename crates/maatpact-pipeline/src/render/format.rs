@@ -75,7 +75,8 @@ impl Lang {
         }
     }
 
-    /// An amount in cents as whole euros: `€ 1.234.568` / `€1,234,568`.
+    /// An amount in cents as whole euros: `€ 1.234.568` (with a no-break space, so a table
+    /// cell never wraps between the sign and the number) / `€1,234,568`.
     pub fn euros(self, cents: f64) -> String {
         let whole = self.whole(cents / 100.0);
         let (sign, digits) = match whole.strip_prefix('−') {
@@ -83,7 +84,7 @@ impl Lang {
             None => ("", whole.as_str()),
         };
         match self {
-            Lang::Nl => format!("{sign}€ {digits}"),
+            Lang::Nl => format!("{sign}€\u{a0}{digits}"),
             Lang::En => format!("{sign}€{digits}"),
         }
     }
@@ -105,9 +106,9 @@ mod tests {
 
     #[test]
     fn numbers_follow_the_language() {
-        assert_eq!(Lang::Nl.euros(42_600_000.0), "€ 426.000");
+        assert_eq!(Lang::Nl.euros(42_600_000.0), "€\u{a0}426.000");
         assert_eq!(Lang::En.euros(42_600_000.0), "€426,000");
-        assert_eq!(Lang::Nl.euros(-123_456.0), "−€ 1.235");
+        assert_eq!(Lang::Nl.euros(-123_456.0), "−€\u{a0}1.235");
         assert_eq!(Lang::Nl.decimal(0.85, 2), "0,85");
         assert_eq!(Lang::En.decimal(0.85, 2), "0.85");
         assert_eq!(Lang::Nl.whole(1_000_000.0), "1.000.000");
