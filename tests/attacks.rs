@@ -106,8 +106,8 @@ fn run_fixture(name: &str, algorithm: ClusterAlgorithm) -> Attacked {
     }
 }
 
-/// 1. `data_quality.csv` was per-record data, and `summary.json`'s warnings minus the
-/// published counts gave a hidden count.
+/// Attack 1: `data_quality.csv` was per-record data, and `summary.json`'s warnings minus
+/// the published counts gave a hidden count.
 #[test]
 fn attack_1_data_quality_holds_no_row_and_no_lone_hidden_count() {
     let attacked = run_fixture("data_quality", ClusterAlgorithm::Lca);
@@ -131,7 +131,7 @@ fn attack_1_data_quality_holds_no_row_and_no_lone_hidden_count() {
     );
 }
 
-/// 2. `assignments.csv` (case id → cluster, distance, probabilities) was published.
+/// Attack 2: `assignments.csv` (case id → cluster, distance, probabilities) was published.
 #[test]
 fn attack_2_no_published_file_holds_a_case_id() {
     let attacked = run_fixture("case_ids", ClusterAlgorithm::Lca);
@@ -158,7 +158,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// 3. Overall minus a tag's row gave the households without the tag; an owner level minus
+/// Attack 3: Overall minus a tag's row gave the households without the tag; an owner level minus
 /// its published bottlenecks gave a hidden bottleneck (no household had two of them).
 #[test]
 fn attack_3_multi_membership_rows_leave_no_small_complement_or_lone_bottleneck() {
@@ -216,7 +216,7 @@ fn bottleneck_id(id: maatpact_core::BottleneckId) -> String {
         .clone()
 }
 
-/// 4. Each table was suppressed on its own: one cluster's phases added up to its hidden
+/// Attack 4: Each table was suppressed on its own: one cluster's phases added up to its hidden
 /// total, and overall minus the published clusters gave cluster 0; `summary.json` printed
 /// its size.
 #[test]
@@ -253,7 +253,7 @@ fn attack_4_clusters_cannot_be_completed_from_other_tables() {
     }
 }
 
-/// 5. A cluster's size minus a published count of a tag in it gave 1 to 9 households.
+/// Attack 5: A cluster's size minus a published count of a tag in it gave 1 to 9 households.
 #[test]
 fn attack_5_cluster_sizes_minus_tag_counts_are_never_small() {
     let attacked = run_fixture("cluster_profile", ClusterAlgorithm::Lca);
@@ -305,7 +305,7 @@ fn tag_set_counts(p: &Published) -> BTreeMap<BTreeSet<String>, f64> {
     known
 }
 
-/// 6. Nested itemsets: count(A) − count(A + b) was 1 to 9 households.
+/// Attack 6: Nested itemsets: count(A) − count(A + b) was 1 to 9 households.
 #[test]
 fn attack_6_nested_tag_sets_differ_by_zero_or_at_least_ten() {
     let attacked = run_fixture("nested_itemsets", ClusterAlgorithm::Lca);
@@ -328,7 +328,7 @@ fn attack_6_nested_tag_sets_differ_by_zero_or_at_least_ten() {
     }
 }
 
-/// 7. Dominance was tested on savings only: a municipality's dreigend, 87% two households,
+/// Attack 7: Dominance was tested on savings only: a municipality's dreigend, 87% two households,
 /// was published.
 #[test]
 fn attack_7_every_amount_is_tested_for_dominance() {
@@ -351,7 +351,7 @@ fn attack_7_every_amount_is_tested_for_dominance() {
     assert!(dominated > 0, "the fixture has a dominated municipality");
 }
 
-/// 8. The weak-threshold check was inverted for `dominance_n`: 1 (weaker) ran without
+/// Attack 8: The weak-threshold check was inverted for `dominance_n`: 1 (weaker) ran without
 /// `--allow-weak-disclosure`, 3 (stricter) was refused. (The command line is tested in
 /// `crates/maatpact-cli/tests/run.rs` with `tests/data/attacks/dominance_n_1.toml`.)
 #[test]
@@ -368,7 +368,7 @@ fn attack_8_a_smaller_dominance_n_is_weaker_and_a_larger_one_stricter() {
     assert!(!stricter.weaker_than_default());
 }
 
-/// 9. Empty cells counted as protection: a cluster's total minus its published phases gave a
+/// Attack 9: Empty cells counted as protection: a cluster's total minus its published phases gave a
 /// small hidden cell whose only partner was an empty one.
 #[test]
 fn attack_9_a_margin_never_reveals_a_small_cell_through_empty_partners() {

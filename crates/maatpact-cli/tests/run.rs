@@ -107,7 +107,7 @@ fn dutch_euros(cell: &str) -> String {
         grouped.push(c);
     }
     let sign = if value.round() < 0.0 { "−" } else { "" };
-    format!("{sign}€ {grouped}")
+    format!("{sign}€\u{a0}{grouped}")
 }
 
 fn assert_decodes_to_a_real_image(name: &str, bytes: &[u8]) {
