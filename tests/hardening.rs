@@ -40,13 +40,13 @@ fn assert_refused_with_location(name: &str, validated: &Validated) {
     for issue in validated.errors() {
         assert_eq!(issue.file, name, "{issue}");
         assert!(!issue.message.is_empty(), "{issue}");
-        if CELL_CODES.contains(&issue.code) {
+        if CELL_CODES.contains(&issue.code.code()) {
             assert!(
                 issue.row.is_some() && issue.column.is_some(),
                 "{name}: a cell finding without row and column: {issue}"
             );
         }
-        if ROW_CODES.contains(&issue.code) {
+        if ROW_CODES.contains(&issue.code.code()) {
             assert!(issue.row.is_some(), "{name}: no row: {issue}");
         }
     }
@@ -250,7 +250,7 @@ fn parquet_with_wrong_column_types_is_refused_by_column() {
     let validated = load_bytes("list_problems.parquet", &list_problems);
     let error = only_error(&validated);
     assert_eq!(
-        (error.code, error.row, error.column.as_deref()),
+        (error.code.code(), error.row, error.column.as_deref()),
         ("unreadable", Some(1), Some("problems")),
         "{error}"
     );
@@ -336,7 +336,7 @@ fn long_unknown_tags_and_bottlenecks_are_refused_without_a_suggestion() {
         text.push_str(&format!("A{i},{name},{name}x\n"));
     }
     let validated = load_bytes("long_names.csv", text.as_bytes());
-    let codes: Vec<&str> = validated.errors().map(|i| i.code).collect();
+    let codes: Vec<&str> = validated.errors().map(|i| i.code.code()).collect();
     assert_eq!(codes.len(), 200);
     assert!(
         codes

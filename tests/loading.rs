@@ -318,14 +318,14 @@ fn parallel_validation_gives_the_row_by_row_result_on_any_number_of_threads() {
         let duplicate = one
             .issues
             .iter()
-            .find(|i| i.code == "duplicate_case_id")
+            .find(|i| i.code == maatpact_core::IssueCode::DuplicateCaseId)
             .unwrap();
         assert_eq!(duplicate.row, Some(9_002));
         assert!(
             duplicate.message.ends_with("first seen in row 7"),
             "{duplicate}"
         );
-        let codes: Vec<&str> = one.errors().map(|i| i.code).collect();
+        let codes: Vec<&str> = one.errors().map(|i| i.code.code()).collect();
         match unknown_tags {
             UnknownTags::Error => {
                 assert_eq!(

@@ -89,7 +89,7 @@ fn pseudonymise_blanks_bsns_keeps_short_rows_short_and_refuses_short_keys() {
         &Config::default(),
         &LoadOptions::default(),
     );
-    let codes: Vec<&str> = validated.errors().map(|i| i.code).collect();
+    let codes: Vec<&str> = validated.errors().map(|i| i.code.code()).collect();
     assert_eq!(codes, ["short_row"], "{}", render(&validated));
     assert!(pseudonymise(&table, b"too short").is_err());
 }

@@ -1,7 +1,7 @@
 //! The files per household that only the internal folder holds (`--internal DIR`), never
 //! the publication.
 
-use maatpact_core::{Case, ClusterResult, Issue, Severity};
+use maatpact_core::{Case, ClusterResult, Issue};
 
 use crate::publish::csv::{Table, fixed};
 
@@ -47,12 +47,8 @@ pub fn findings(issues: &[Issue]) -> Table {
         .iter()
         .map(|i| {
             vec![
-                match i.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                }
-                .to_owned(),
-                i.code.to_owned(),
+                i.severity.name().to_owned(),
+                i.code.code().to_owned(),
                 i.file.clone(),
                 i.row.map(|r| r.to_string()).unwrap_or_default(),
                 i.column.clone().unwrap_or_default(),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use maatpact_core::{Config, LoadOptions, Validated, validate};
+use maatpact_core::{Config, LoadOptions, Validated, validate_owned};
 
 use crate::error::{Error, Result};
 use crate::io::read::{ReadOptions, read_table};
@@ -24,7 +24,7 @@ pub struct LoadSettings {
 /// cases. Only failures of the operating system are `Err`.
 pub fn load(path: &Path, settings: &LoadSettings) -> Result<Validated> {
     match read_table(path, &settings.read) {
-        Ok(table) => Ok(validate(&table, &settings.config, &settings.options)),
+        Ok(table) => Ok(validate_owned(table, &settings.config, &settings.options)),
         Err(Error::Invalid { issues }) => Ok(Validated {
             cases: Vec::new(),
             vocabulary: settings.config.vocabulary.clone(),

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use maatpact_core::{Issue, RawRow, RawTable, Severity};
+use maatpact_core::{Issue, IssueCode, RawRow, RawTable};
 
 use crate::error::{Result, io_error};
 
@@ -73,15 +73,14 @@ pub(crate) fn fatal(
     message: String,
 ) -> crate::Error {
     crate::Error::Invalid {
-        issues: vec![Issue {
-            severity: Severity::Error,
-            code: "unreadable",
-            file: source.to_owned(),
+        issues: vec![Issue::new(
+            IssueCode::Unreadable,
+            source,
             row,
             column,
             message,
-            value: None,
-        }],
+            None,
+        )],
     }
 }
 
@@ -198,15 +197,14 @@ fn decode<'b>(source: &str, bytes: &'b [u8], notices: &mut Vec<Issue>) -> Result
                 ));
             }
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
-            notices.push(Issue {
-                severity: Severity::Warning,
-                code: "windows_1252",
-                file: source.to_owned(),
-                row: None,
-                column: None,
-                message: "the file is not UTF-8; it was read as Windows-1252".into(),
-                value: None,
-            });
+            notices.push(Issue::new(
+                IssueCode::Windows1252,
+                source,
+                None,
+                None,
+                "the file is not UTF-8; it was read as Windows-1252",
+                None,
+            ));
             Ok(text)
         }
     }
@@ -421,8 +419,8 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
 
 fn cell_too_large(source: &str, table: &RawTable, row: usize, index: usize, bytes: usize) -> Issue {
     Issue {
-        severity: Severity::Error,
-        code: "cell_too_large",
+        severity: IssueCode::CellTooLarge.severity(),
+        code: IssueCode::CellTooLarge,
         file: source.to_owned(),
         row: Some(row),
         column: Some(

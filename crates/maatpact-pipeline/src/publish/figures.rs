@@ -7,7 +7,7 @@ use maatpact_core::publication::{
     Attribution, DifferenceKey, FigureSettings, FinancierFigures, Membership, Moment, RowFigures,
     RowKey, SavingsFigures, difference_primary, financier_figures, savings_figures,
 };
-use maatpact_core::{Case, ClusterResult, Config, Issue, OwnerLevel, Severity, Vocabulary};
+use maatpact_core::{Case, ClusterResult, Config, Issue, OwnerLevel, Vocabulary};
 
 use super::Sources;
 use super::rows::ClusterName;
@@ -386,11 +386,9 @@ impl ClusterCounts {
 pub(crate) fn finding_counts(issues: &[Issue]) -> Vec<(&'static str, &'static str, u64)> {
     let mut counts: BTreeMap<(&'static str, &'static str), u64> = BTreeMap::new();
     for issue in issues {
-        let severity = match issue.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        *counts.entry((severity, issue.code)).or_default() += 1;
+        *counts
+            .entry((issue.severity.name(), issue.code.code()))
+            .or_default() += 1;
     }
     counts.into_iter().map(|((s, c), n)| (s, c, n)).collect()
 }
