@@ -23,104 +23,97 @@ impl Validator<'_> {
     /// Maps every header to a field or a one-hot tag column, refusing identifier columns
     /// and reporting duplicates, unknown columns and missing required ones.
     pub(super) fn map_columns(&mut self, rows: &[RawRow]) -> Option<Columns> {
-        let head = self.head;
-        let header_row = Some(head.header_row);
-        let mut fields: Vec<(Field, usize)> = Vec::new();
-        let mut one_hot: Vec<(TagId, usize)> = Vec::new();
+        let mut columns = Columns {
+            fields: Vec::new(),
+            one_hot: Vec::new(),
+        };
         let mut refused = false;
-        for (index, header) in head.headers.iter().enumerate() {
-            if let Some(word) = identifier_in_header(header) {
-                refused = true;
-                self.push(
-                    IssueCode::IdentifierColumn,
-                    header_row,
-                    Some(index),
-                    format!(
-                        "column looks like a direct identifier (`{word}`); maatpact refuses names, BSNs, addresses, birth dates, e-mail and phone numbers: {PSEUDONYMISE_HINT}"
-                    ),
-                    None,
-                );
-                continue;
-            }
-            if let Some(field) = field_for_header(header) {
-                if let Some(&(_, first)) = fields.iter().find(|(f, _)| *f == field) {
-                    self.push(
-                        IssueCode::DuplicateColumn,
-                        header_row,
-                        Some(index),
-                        format!(
-                            "column is `{}` again (first as `{}`)",
-                            field_name(field),
-                            head.headers[first]
-                        ),
-                        None,
-                    );
-                } else {
-                    fields.push((field, index));
-                }
-            } else if header.trim().is_empty() {
-                let all_empty = rows
-                    .iter()
-                    .all(|r| r.get(index).is_none_or(|c| c.trim().is_empty()));
-                if !all_empty {
-                    self.push(
-                        IssueCode::ExtraColumn,
-                        header_row,
-                        Some(index),
-                        format!(
-                            "column {} has no header but holds values; it is ignored",
-                            index + 1
-                        ),
-                        None,
-                    );
-                }
-            } else if let Ok(tag) = self.config.vocabulary.resolve(header) {
-                if let Some(&(_, first)) = one_hot.iter().find(|(t, _)| *t == tag) {
-                    self.push(
-                        IssueCode::DuplicateColumn,
-                        header_row,
-                        Some(index),
-                        format!(
-                            "column is tag `{}` again (first as `{}`)",
-                            self.config.vocabulary.id(tag),
-                            head.headers[first]
-                        ),
-                        None,
-                    );
-                } else {
-                    one_hot.push((tag, index));
-                }
-            } else {
-                self.push(
-                    IssueCode::ExtraColumn,
-                    header_row,
-                    Some(index),
-                    "unknown column is ignored".into(),
-                    None,
-                );
-            }
+        for (index, header) in self.head.headers.iter().enumerate() {
+            refused |= !self.map_header(index, header, rows, &mut columns);
         }
-        let mut missing = Vec::new();
-        if !fields.iter().any(|(f, _)| *f == Field::CaseId) {
-            missing.push("`case_id` (or casusnummer, casus_id, clientnummer)".to_owned());
-        }
-        if one_hot.is_empty() && !fields.iter().any(|(f, _)| *f == Field::Problems) {
-            missing.push(
-                "`problems` (or problemen, problematiek), or one column per problem tag".to_owned(),
-            );
-        }
-        for what in missing {
-            self.push(
-                IssueCode::MissingColumn,
-                header_row,
-                None,
-                format!("missing required column {what}"),
-                None,
-            );
-        }
+        self.report_missing(&columns);
         if refused || self.error_count() > 0 {
             return None;
         }
-        Some(Columns { fields, one_hot })
+        Some(columns)
+    }
+
+    /// Maps one header; `false` when it names a direct identifier.
+    fn map_header(
+        &mut self,
+        index: usize,
+        header: &str,
+        rows: &[RawRow],
+        columns: &mut Columns,
+    ) -> bool {
+        let head = self.head;
+        let at = (Some(head.header_row), Some(index));
+        if let Some(word) = identifier_in_header(header) {
+            let message = format!(
+                "column looks like a direct identifier (`{word}`); maatpact refuses names, BSNs, addresses, birth dates, e-mail and phone numbers: {PSEUDONYMISE_HINT}"
+            );
+            self.push(IssueCode::IdentifierColumn, at.0, at.1, message, None);
+            return false;
+        }
+        if let Some(field) = field_for_header(header) {
+            match columns.fields.iter().find(|(f, _)| *f == field) {
+                Some(&(_, first)) => {
+                    let message = format!(
+                        "column is `{}` again (first as `{}`)",
+                        field_name(field),
+                        head.headers[first]
+                    );
+                    self.push(IssueCode::DuplicateColumn, at.0, at.1, message, None);
+                }
+                None => columns.fields.push((field, index)),
+            }
+        } else if header.trim().is_empty() {
+            let holds_values = rows
+                .iter()
+                .any(|r| r.get(index).is_some_and(|c| !c.trim().is_empty()));
+            if holds_values {
+                let message = format!(
+                    "column {} has no header but holds values; it is ignored",
+                    index + 1
+                );
+                self.push(IssueCode::ExtraColumn, at.0, at.1, message, None);
+            }
+        } else if let Ok(tag) = self.config.vocabulary.resolve(header) {
+            match columns.one_hot.iter().find(|(t, _)| *t == tag) {
+                Some(&(_, first)) => {
+                    let message = format!(
+                        "column is tag `{}` again (first as `{}`)",
+                        self.config.vocabulary.id(tag),
+                        head.headers[first]
+                    );
+                    self.push(IssueCode::DuplicateColumn, at.0, at.1, message, None);
+                }
+                None => columns.one_hot.push((tag, index)),
+            }
+        } else {
+            let message = "unknown column is ignored".into();
+            self.push(IssueCode::ExtraColumn, at.0, at.1, message, None);
+        }
+        true
+    }
+
+    fn report_missing(&mut self, columns: &Columns) {
+        let mut missing = Vec::new();
+        if columns.get(Field::CaseId).is_none() {
+            missing.push("`case_id` (or casusnummer, casus_id, clientnummer)");
+        }
+        if columns.one_hot.is_empty() && columns.get(Field::Problems).is_none() {
+            missing.push("`problems` (or problemen, problematiek), or one column per problem tag");
+        }
+        for what in missing {
+            let message = format!("missing required column {what}");
+            self.push(
+                IssueCode::MissingColumn,
+                Some(self.head.header_row),
+                None,
+                message,
+                None,
+            );
+        }
     }
 }
