@@ -208,6 +208,48 @@ fn attack_3_multi_membership_rows_leave_no_small_complement_or_lone_bottleneck()
     }
 }
 
+/// Attack 3′: tags that never occur together (their pairs published as 0) split the
+/// households, so overall minus their rows gave the households with none of them.
+#[test]
+fn attack_3b_pairwise_disjoint_tags_leave_no_small_remainder() {
+    let attacked = run_fixture("multi_membership_disjoint_tags", ClusterAlgorithm::Lca);
+    let p = &attacked.published;
+    let overall = &p.table("savings_overall.csv")[0];
+    let counts: BTreeMap<String, f64> = p
+        .table("tags.csv")
+        .iter()
+        .filter_map(|r| Some((r["tag"].clone(), num(r, "n_cases")?)))
+        .collect();
+    let never_together: BTreeSet<(String, String)> = p
+        .table("cooccurrence.csv")
+        .iter()
+        .filter(|r| num(r, "count") == Some(0.0))
+        .map(|r| (r["tag_a"].clone(), r["tag_b"].clone()))
+        .collect();
+    let disjoint = |a: &String, b: &String| {
+        never_together.contains(&(a.clone(), b.clone()))
+            || never_together.contains(&(b.clone(), a.clone()))
+    };
+    let tags: Vec<&String> = counts.keys().collect();
+    let all = num(overall, "n_cases").unwrap();
+    // Every set of two or three pairwise disjoint published tags.
+    for (i, a) in tags.iter().enumerate() {
+        for (j, b) in tags.iter().enumerate().skip(i + 1) {
+            if !disjoint(a, b) {
+                continue;
+            }
+            let pair = all - counts[*a] - counts[*b];
+            assert!(!SMALL.contains(&pair), "without {a}, {b}: {pair}");
+            for c in tags.iter().skip(j + 1) {
+                if disjoint(a, c) && disjoint(b, c) {
+                    let rest = pair - counts[*c];
+                    assert!(!SMALL.contains(&rest), "without {a}, {b}, {c}: {rest}");
+                }
+            }
+        }
+    }
+}
+
 fn bottleneck_id(id: maatpact_core::BottleneckId) -> String {
     maatpact_core::Config::default()
         .catalogue

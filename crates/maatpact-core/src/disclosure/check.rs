@@ -5,8 +5,8 @@
 //! Without the true values (an audit of a folder):
 //! - a published count of 1 to `min_cell_size − 1` households, or such a difference of
 //!   published counts, is a finding;
-//! - a hidden count, or a difference that may be small, needs an interval at least
-//!   `min_cell_size` wide;
+//! - a hidden count, or a difference, that may be small (its interval reaches below
+//!   `min_cell_size`) needs an interval at least `min_cell_size` wide;
 //! - a hidden amount, or the amount of a group that may be small, needs an interval at
 //!   least `2 × protection_percent` of its midpoint wide, and may not be derivable exactly.
 //!
@@ -192,7 +192,13 @@ pub(crate) struct BoundCache {
     seen: HashMap<usize, (f64, f64)>,
     /// Every solution, for expressions of several cells.
     points: Vec<Point>,
+    /// Per cell: the first solutions that move it (at most [`POINTS_PER_CELL`]).
+    points_of: HashMap<usize, Vec<usize>>,
 }
+
+/// Solutions kept per cell for expressions of several cells: enough to show most intervals
+/// wide, few enough that a check scans them quickly.
+const POINTS_PER_CELL: usize = 32;
 
 impl BoundCache {
     pub fn new() -> BoundCache {
@@ -201,10 +207,15 @@ impl BoundCache {
 
     fn add_points(&mut self, points: Vec<Point>) {
         for point in points {
+            let index = self.points.len();
             for &(cell, value) in &point {
                 let range = self.seen.entry(cell).or_insert((value, value));
                 range.0 = range.0.min(value);
                 range.1 = range.1.max(value);
+                let of = self.points_of.entry(cell).or_default();
+                if of.len() < POINTS_PER_CELL {
+                    of.push(index);
+                }
             }
             self.points.push(point);
         }
@@ -220,6 +231,9 @@ pub(crate) struct Checker<'a> {
     /// Whether the model holds the true value of every cell.
     truth: bool,
     cache: &'a RefCell<BoundCache>,
+    /// Whether the state is a trial that may be undone: its solutions hide more than the
+    /// pattern does, so they are not kept (its bounds are, keyed by the state).
+    trial: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -237,6 +251,15 @@ impl<'a> Checker<'a> {
             fraction: thresholds.protection_percent / 100.0,
             truth,
             cache,
+            trial: false,
+        }
+    }
+
+    /// The same checks on a state that may be undone.
+    pub fn trial(self) -> Checker<'a> {
+        Checker {
+            trial: true,
+            ..self
         }
     }
 
@@ -248,7 +271,9 @@ impl<'a> Checker<'a> {
         let mut points = Vec::new();
         let bound = self.intervals.bound(expr, &mut points)?;
         let mut cache = self.cache.borrow_mut();
-        cache.add_points(points);
+        if !self.trial {
+            cache.add_points(points);
+        }
         cache.bounds.insert(key, bound);
         Ok(bound)
     }
@@ -337,6 +362,9 @@ impl<'a> Checker<'a> {
         let mut may_be_small = false;
         let mut sensitive_in_truth = self.truth && amount_primary.is_some();
         for expr in counts {
+            if self.intervals.involves_gone(expr) {
+                continue;
+            }
             let truth = self.truth_of(expr);
             sensitive_in_truth |= truth.is_some_and(|v| self.is_small(v));
             // A group with amounts must know whether it may be small: solutions seen so far
@@ -362,19 +390,24 @@ impl<'a> Checker<'a> {
                 }
                 Bound::Exact(_) => {}
                 Bound::Range(low, high) => {
+                    // A group an outsider can tell is not small (at least `min_cell_size`
+                    // households) needs no protection; one that may be small, or is in
+                    // truth, needs a wide interval.
                     let possibly_small = low < self.min_cell - 0.5 && high >= 0.5;
                     may_be_small |= possibly_small;
-                    if (self.is_single_hidden(expr) || possibly_small)
+                    let small = truth.is_some_and(|v| self.is_small(v));
+                    if (possibly_small || small)
                         && let Some(problem) = self.count_problem(low, high, truth)
                     {
-                        push(Part::Count, expr, problem);
-                    } else if let Some(problem) = self.edge_problem(low, high, truth) {
                         push(Part::Count, expr, problem);
                     }
                 }
             }
         }
         for expr in amounts {
+            if self.intervals.involves_gone(expr) {
+                continue;
+            }
             let single = self.is_single_hidden(expr);
             if !(may_be_small || sensitive_in_truth || single) {
                 continue;
@@ -441,14 +474,16 @@ impl<'a> Checker<'a> {
             return None;
         }
         let cache = self.cache.borrow();
+        let mut candidates: Vec<usize> = hidden
+            .iter()
+            .filter_map(|c| cache.points_of.get(c))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut range: Option<(f64, f64)> = truth.map(|v| (v, v));
-        for point in &cache.points {
-            if !hidden
-                .iter()
-                .any(|c| point.binary_search_by_key(c, |p| p.0).is_ok())
-            {
-                continue;
-            }
+        for point in candidates.into_iter().map(|i| &cache.points[i]) {
             let mut value = 0.0;
             for &(cell, k) in expr {
                 let at = match point.binary_search_by_key(&cell.index(), |p| p.0) {

@@ -44,6 +44,9 @@ pub(crate) struct BoundKey {
 pub(crate) struct Intervals<'m> {
     model: &'m LinkedModel,
     hidden: &'m [bool],
+    /// Per cell: left out of the publication altogether (hidden and omitted); relations
+    /// through it are unknown to an outsider.
+    gone: Vec<bool>,
     /// Per cell: its component, or `usize::MAX` when published.
     component: Vec<usize>,
     /// Per component: its hidden cells, in index order.
@@ -57,6 +60,15 @@ const PUBLISHED: usize = usize::MAX;
 impl<'m> Intervals<'m> {
     pub fn new(model: &'m LinkedModel, hidden: &'m [bool]) -> Intervals<'m> {
         let n = model.cells.len();
+        let gone: Vec<bool> = model
+            .cells
+            .iter()
+            .zip(hidden)
+            .map(|(cell, &h)| h && model.units[cell.unit.index()].omitted_when_hidden)
+            .collect();
+        let known = |relation: &super::model::Relation| {
+            relation.terms.iter().all(|(c, _)| !gone[c.index()])
+        };
         let mut parent: Vec<usize> = (0..n).collect();
         fn root(parent: &mut [usize], mut i: usize) -> usize {
             while parent[i] != i {
@@ -65,7 +77,7 @@ impl<'m> Intervals<'m> {
             }
             i
         }
-        for relation in &model.relations {
+        for relation in model.relations.iter().filter(|r| known(r)) {
             let mut first = None;
             for &(cell, _) in &relation.terms {
                 if !hidden[cell.index()] {
@@ -83,7 +95,7 @@ impl<'m> Intervals<'m> {
         let mut index_of_root = vec![PUBLISHED; n];
         let mut members: Vec<Vec<usize>> = Vec::new();
         for cell in 0..n {
-            if !hidden[cell] {
+            if !hidden[cell] || gone[cell] {
                 continue;
             }
             let r = root(&mut parent, cell);
@@ -96,6 +108,9 @@ impl<'m> Intervals<'m> {
         }
         let mut relations = vec![Vec::new(); members.len()];
         for (r, relation) in model.relations.iter().enumerate() {
+            if !known(relation) {
+                continue;
+            }
             let touched: BTreeSet<usize> = relation
                 .terms
                 .iter()
@@ -109,6 +124,7 @@ impl<'m> Intervals<'m> {
         Intervals {
             model,
             hidden,
+            gone,
             component,
             members,
             relations,
@@ -118,6 +134,12 @@ impl<'m> Intervals<'m> {
     /// Whether a cell is hidden in this state.
     pub fn is_hidden(&self, cell: CellId) -> bool {
         self.hidden[cell.index()]
+    }
+
+    /// Whether an expression involves a figure left out of the publication: an outsider
+    /// cannot evaluate it at all.
+    pub fn involves_gone(&self, expr: &[(CellId, f64)]) -> bool {
+        expr.iter().any(|(c, _)| self.gone[c.index()])
     }
 
     /// What an attacker's interval of `expr` depends on: the expression, and the hidden

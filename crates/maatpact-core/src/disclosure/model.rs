@@ -80,6 +80,9 @@ pub(crate) struct Unit {
     pub keep: bool,
     /// Primary suppression of the unit's amounts, decided from the households' values.
     pub amount_primary: Option<Suppression>,
+    /// Whether hiding the unit leaves it out of the publication altogether (an itemset is
+    /// not listed), so that an outsider knows nothing of it, not even its relations.
+    pub omitted_when_hidden: bool,
     pub counts: Vec<CellId>,
     pub amounts: Vec<CellId>,
 }
@@ -139,6 +142,7 @@ impl LinkedModel {
             cost,
             keep: false,
             amount_primary: None,
+            omitted_when_hidden: false,
             counts: Vec::new(),
             amounts: Vec::new(),
         });
@@ -148,6 +152,11 @@ impl LinkedModel {
     /// Marks a unit as one to keep published unless nothing else can protect a figure.
     pub fn keep(&mut self, unit: UnitId) {
         self.units[unit.index()].keep = true;
+    }
+
+    /// Marks a unit that, hidden, is left out of the publication rather than shown as `.`.
+    pub fn omit_when_hidden(&mut self, unit: UnitId) {
+        self.units[unit.index()].omitted_when_hidden = true;
     }
 
     /// Records that a unit's amounts are sensitive in themselves (dominance, too few

@@ -113,7 +113,9 @@ fn repair(
             groups_done.insert((violation.source, violation.part));
             violation
         };
-        if let Some((unit, reason)) = partner(model, &intervals, visibility, &current)
+        let candidates = partners(model, &intervals, visibility, &current);
+        if let Some((unit, reason)) =
+            best_partner(model, thresholds, cache, visibility, &current, &candidates)?
             && visibility[unit.index()].raise(current.part, reason)
         {
             changed = true;
@@ -121,6 +123,40 @@ fn repair(
         }
     }
     Ok(changed)
+}
+
+/// Candidates tried in full, in rank order: hiding one more row is cheap to try on the
+/// few best, and a row that protects the figure alone beats a cheaper one that does not.
+const LOOK_AHEAD: usize = 6;
+
+/// The first of the best-ranked candidates that repairs the violation on its own, else the
+/// best-ranked one.
+fn best_partner(
+    model: &LinkedModel,
+    thresholds: &PrivacyThresholds,
+    cache: &RefCell<BoundCache>,
+    visibility: &[Visibility],
+    violation: &Violation,
+    candidates: &[(UnitId, Suppression)],
+) -> Result<Option<(UnitId, Suppression)>> {
+    if matches!(violation.kind, FindingKind::Exact { .. }) || candidates.len() < 2 {
+        return Ok(candidates.first().copied());
+    }
+    for &(unit, reason) in candidates.iter().take(LOOK_AHEAD) {
+        let mut trial = visibility.to_vec();
+        trial[unit.index()].raise(violation.part, reason);
+        let hidden = hidden_cells(model, &trial);
+        let intervals = Intervals::new(model, &hidden);
+        let checker = Checker::new(model, &intervals, thresholds, true, cache).trial();
+        let still = checker
+            .violations_of(violation.source)?
+            .into_iter()
+            .any(|v| v.part == violation.part && v.expr == violation.expr);
+        if !still {
+            return Ok(Some((unit, reason)));
+        }
+    }
+    Ok(candidates.first().copied())
 }
 
 /// Which cells a visibility hides.
@@ -145,12 +181,12 @@ fn describe(model: &LinkedModel, violation: &Violation) -> String {
 }
 
 /// The unit to hide (further) for one violation, and why.
-fn partner(
+fn partners(
     model: &LinkedModel,
     intervals: &Intervals<'_>,
     visibility: &[Visibility],
     violation: &Violation,
-) -> Option<(UnitId, Suppression)> {
+) -> Vec<(UnitId, Suppression)> {
     let part = violation.part;
     let open = |unit: UnitId| !visibility[unit.index()].hides(part);
     let is_empty = |unit: UnitId| {
@@ -192,23 +228,42 @@ fn partner(
         _ => Suppression::Secondary,
     };
     let need = violation.need;
-    candidates
+    let key = |&(unit, value): &(UnitId, f64)| {
+        let u = &model.units[unit.index()];
+        let short = value.abs() < need;
+        // Among rows that cannot give the width alone, the largest helps most.
+        let size = if short { -value.abs() } else { value.abs() };
+        (u.keep, short, OrderedCost(u.cost), OrderedCost(size), unit)
+    };
+    let mut ranked: Vec<(UnitId, f64)> = candidates
         .into_iter()
         .filter(|&(unit, _)| !is_empty(unit))
-        .min_by(|&(a, value_a), &(b, value_b)| {
-            let key = |unit: UnitId, value: f64| {
-                let u = &model.units[unit.index()];
-                let short = value.abs() < need;
-                // Among rows that cannot give the width alone, the largest helps most.
-                let size = if short { -value.abs() } else { value.abs() };
-                (u.keep, short, u.cost, size, unit)
-            };
-            let (ka, kb) = (key(a, value_a), key(b, value_b));
-            ka.0.cmp(&kb.0)
-                .then(ka.1.cmp(&kb.1))
-                .then(ka.2.total_cmp(&kb.2))
-                .then(ka.3.total_cmp(&kb.3))
-                .then(ka.4.cmp(&kb.4))
-        })
-        .map(|(unit, _)| (unit, reason))
+        .collect();
+    ranked.sort_by_key(key);
+    ranked.dedup_by_key(|c| c.0);
+    ranked.into_iter().map(|(unit, _)| (unit, reason)).collect()
+}
+
+/// A total order on costs and sizes (never NaN), for sorting candidates.
+#[derive(Clone, Copy)]
+struct OrderedCost(f64);
+
+impl PartialEq for OrderedCost {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for OrderedCost {}
+
+impl PartialOrd for OrderedCost {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedCost {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }

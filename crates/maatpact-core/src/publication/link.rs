@@ -41,6 +41,11 @@ pub fn link(input: &LinkInput) -> Linked {
         if *key == RowKey::Overall {
             model.keep(unit);
         }
+        if matches!(key, RowKey::TagSet(tags) if tags.len() >= 3) {
+            // Combinations of three or more tags are listed only in itemsets.csv, which
+            // leaves out a hidden one.
+            model.omit_when_hidden(unit);
+        }
         if let Some(reason) = figures.amount_primary {
             model.set_amount_primary(unit, reason);
         }
@@ -90,6 +95,7 @@ pub fn link(input: &LinkInput) -> Linked {
     linker.cluster_tags();
     linker.satisfaction_and_findings();
     linker.tag_sets();
+    linker.empty_groups_have_no_amounts();
     Linked {
         model: linker.model,
         units,
@@ -401,9 +407,58 @@ impl Linker<'_, '_> {
     }
 
     /// Every published combination of tags, with all households as the empty combination:
-    /// the households with a combination but not all of a larger one, and every
-    /// inclusion–exclusion atom whose terms are all published.
+    /// the households with a combination but without all of a larger one that has one or two
+    /// tags more (or without all of it, from all households), and the inclusion–exclusion
+    /// atom of a combination and two more tags. Longer chains add little an outsider could
+    /// not bound from these, and their number grows as 2^tags.
     fn tag_sets(&mut self) {
+        let family = self.tag_family();
+        let sets: Vec<Vec<String>> = family.keys().filter(|s| s.len() >= 2).cloned().collect();
+        for set in sets {
+            let whole = family[&set];
+            self.model.add_difference(
+                format!("households without all of {}", set.join("+")),
+                vec![vec![(family[&Vec::new()], 1.0), (whole, -1.0)]],
+                Vec::new(),
+                None,
+            );
+            let n = set.len();
+            let full = (1u32 << n) - 1;
+            for mask in 1..full {
+                let missing = n - mask.count_ones() as usize;
+                if missing > 2 {
+                    continue;
+                }
+                let subset = pick(&set, mask);
+                let Some(&part) = family.get(&subset) else {
+                    continue;
+                };
+                let rest = pick(&set, full & !mask).join("+");
+                let with = subset.join("+");
+                self.model.add_difference(
+                    format!("households with {with} but not all of {rest}"),
+                    vec![vec![(part, 1.0), (whole, -1.0)]],
+                    Vec::new(),
+                    None,
+                );
+                if missing == 2
+                    && let Some(atom) = atom(&family, &set, mask)
+                {
+                    self.model.add_difference(
+                        format!("households with {with} and none of {rest}"),
+                        vec![atom],
+                        Vec::new(),
+                        None,
+                    );
+                }
+            }
+        }
+        self.disjoint_tags(&family);
+    }
+
+    /// Every published combination of tags by its count cell; all households as the empty
+    /// combination.
+    fn tag_family(&self) -> BTreeMap<Vec<String>, CellId> {
         let mut family: BTreeMap<Vec<String>, CellId> = BTreeMap::new();
         if let Some(overall) = self.row(&RowKey::Overall) {
             family.insert(Vec::new(), overall.counts[0]);
@@ -413,45 +468,142 @@ impl Linker<'_, '_> {
                 family.insert(tags.clone(), row.counts[0]);
             }
         }
-        let sets: Vec<Vec<String>> = family.keys().filter(|s| s.len() >= 2).cloned().collect();
-        for set in sets {
-            let n = set.len();
-            for mask in 0..(1u32 << n) - 1 {
-                let subset: Vec<String> = (0..n)
-                    .filter(|i| mask & (1 << i) != 0)
-                    .map(|i| set[i].clone())
-                    .collect();
-                let Some(&part) = family.get(&subset) else {
-                    continue;
-                };
-                let rest: Vec<&str> = (0..n)
-                    .filter(|i| mask & (1 << i) == 0)
-                    .map(|i| set[i].as_str())
-                    .collect();
-                let whole = family[&set];
-                let with = if subset.is_empty() {
-                    "households".to_owned()
-                } else {
-                    format!("households with {}", subset.join("+"))
-                };
-                self.model.add_difference(
-                    format!("{with} but not all of {}", rest.join("+")),
-                    vec![vec![(part, 1.0), (whole, -1.0)]],
-                    Vec::new(),
-                    None,
-                );
-                if rest.len() >= 2
-                    && let Some(atom) = atom(&family, &set, mask)
-                {
-                    self.model.add_difference(
-                        format!("{with} and none of {}", rest.join("+")),
-                        vec![atom],
-                        Vec::new(),
-                        None,
-                    );
-                }
+        family
+    }
+
+    /// Tags that never occur together (a pair published as 0) split all households: all
+    /// households minus their rows are the households with none of them, with their amounts.
+    /// Every set of pairwise disjoint tags whose remainder may be small is such a group.
+    fn disjoint_tags(&mut self, family: &BTreeMap<Vec<String>, CellId>) {
+        let Some(overall) = self.row(&RowKey::Overall) else {
+            return;
+        };
+        let (n_all, all_counts, all_amounts) = (
+            self.model.value(overall.counts[0]),
+            overall.counts.clone(),
+            overall.amounts.clone(),
+        );
+        let Some(n_all) = n_all else { return };
+        // Tags with households (or hidden), largest first.
+        let mut tags: Vec<(String, Option<f64>)> = family
+            .iter()
+            .filter(|(set, _)| set.len() == 1)
+            .map(|(set, &cell)| (set[0].clone(), self.model.value(cell)))
+            .filter(|(_, n)| n.is_none_or(|n| n > 0.0))
+            .collect();
+        tags.sort_by(|a, b| b.1.unwrap_or(n_all).total_cmp(&a.1.unwrap_or(n_all)));
+        let disjoint = |a: &str, b: &str| {
+            let mut pair = vec![a.to_owned(), b.to_owned()];
+            pair.sort();
+            family
+                .get(&pair)
+                .and_then(|&c| self.model.value(c))
+                .is_some_and(|v| v == 0.0)
+        };
+        let limit = n_all - (self.min_cell() - 1.0);
+        let mut found: Vec<Vec<usize>> = Vec::new();
+        disjoint_sets(&tags, &disjoint, limit, &mut Vec::new(), 0, 0.0, &mut found);
+        for set in found {
+            let keys: Vec<RowKey> = set
+                .iter()
+                .map(|&i| RowKey::TagSet(vec![tags[i].0.clone()]))
+                .collect();
+            let rows: Vec<&RowCells> = keys.iter().filter_map(|k| self.row(k)).collect();
+            let minus = |all: &[CellId], of: fn(&RowCells) -> &Vec<CellId>| -> Vec<Expr> {
+                (0..all.len())
+                    .filter(|&m| rows.iter().all(|r| of(r).len() > m))
+                    .map(|m| {
+                        let mut expr: Expr = vec![(all[m], 1.0)];
+                        expr.extend(rows.iter().map(|r| (of(r)[m], -1.0)));
+                        expr
+                    })
+                    .collect()
+            };
+            let counts = minus(&all_counts, |r| &r.counts);
+            let amounts = match self.input.attribution {
+                Attribution::Count => minus(&all_amounts, |r| &r.amounts),
+                Attribution::Split => Vec::new(),
+            };
+            let names: Vec<&str> = set.iter().map(|&i| tags[i].0.as_str()).collect();
+            self.model.add_difference(
+                format!("households with none of {}", names.join("+")),
+                counts,
+                amounts,
+                None,
+            );
+        }
+    }
+
+    /// A group of no households has amounts of 0: where a difference's count is known to
+    /// be 0, its amounts are tied to 0 (the row of a tag every household has is then the
+    /// overall row).
+    fn empty_groups_have_no_amounts(&mut self) {
+        let mut zero: Vec<Expr> = Vec::new();
+        for difference in &self.model.differences {
+            let known_empty = difference
+                .counts
+                .first()
+                .and_then(|count| self.model.eval(count))
+                .is_some_and(|n| n == 0.0);
+            if known_empty {
+                zero.extend(difference.amounts.iter().cloned());
             }
         }
+        for amount in zero {
+            self.model.add_relation(amount, Sense::Eq, 0.0);
+        }
+    }
+
+    fn min_cell(&self) -> f64 {
+        self.input.min_cell_size as f64
+    }
+}
+
+/// The tags of `set` that `mask` selects.
+fn pick(set: &[String], mask: u32) -> Vec<String> {
+    (0..set.len())
+        .filter(|i| mask & (1 << i) != 0)
+        .map(|i| set[i].clone())
+        .collect()
+}
+
+/// The most sets of disjoint tags [`disjoint_sets`] reports: a bound on work, far above
+/// what real programmes give (tags that cover almost every household without overlapping).
+const MAX_DISJOINT_SETS: usize = 10_000;
+
+/// Sets of two or more pairwise disjoint tags whose households may add up to `limit` or
+/// more (a hidden total counts as possibly all households).
+fn disjoint_sets(
+    tags: &[(String, Option<f64>)],
+    disjoint: &dyn Fn(&str, &str) -> bool,
+    limit: f64,
+    chosen: &mut Vec<usize>,
+    from: usize,
+    sum: f64,
+    found: &mut Vec<Vec<usize>>,
+) {
+    if chosen.len() >= 2 && sum >= limit {
+        found.push(chosen.clone());
+    }
+    for next in from..tags.len() {
+        if found.len() >= MAX_DISJOINT_SETS {
+            return;
+        }
+        if !chosen.iter().all(|&c| disjoint(&tags[c].0, &tags[next].0)) {
+            continue;
+        }
+        // Even every later tag cannot reach the limit: nothing below reaches it.
+        let rest: f64 = tags[next..]
+            .iter()
+            .map(|t| t.1.unwrap_or(f64::INFINITY))
+            .sum();
+        if sum + rest < limit {
+            return;
+        }
+        chosen.push(next);
+        let size = tags[next].1.unwrap_or(f64::INFINITY);
+        disjoint_sets(tags, disjoint, limit, chosen, next + 1, sum + size, found);
+        chosen.pop();
     }
 }
 

@@ -175,8 +175,9 @@ impl RowKey {
     fn cost(&self) -> f64 {
         match self {
             RowKey::Overall => 10.0,
-            RowKey::Cluster(_)
-            | RowKey::Phase(_)
+            // The cocktails' sizes are what the report is about.
+            RowKey::Cluster(_) => 4.0,
+            RowKey::Phase(_)
             | RowKey::Municipality(_)
             | RowKey::BudgetCategory(_)
             | RowKey::Bottleneck(..)
@@ -251,4 +252,6 @@ pub struct LinkInput {
     pub difference_primary: BTreeMap<DifferenceKey, Suppression>,
     /// Whether the figures are the true ones (protection) or a folder's (audit).
     pub truth: bool,
+    /// The minimum cell size: which groups may be small.
+    pub min_cell_size: usize,
 }

@@ -59,7 +59,8 @@ impl AuditOutcome {
 /// figures, and for every hidden or small figure the tightest interval an outsider gets by
 /// linear programming, against its protection interval.
 pub fn audit_folder(dir: &Path, thresholds: &PrivacyThresholds) -> Result<AuditOutcome> {
-    let input = read_figures(dir)?;
+    let mut input = read_figures(dir)?;
+    input.min_cell_size = thresholds.min_cell_size;
     let n_figures = input
         .rows
         .iter()

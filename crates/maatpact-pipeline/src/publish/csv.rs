@@ -865,5 +865,6 @@ pub fn read_figures(dir: &Path) -> Result<LinkInput> {
         attribution: attribution.unwrap_or_default(),
         difference_primary: BTreeMap::new(),
         truth: false,
+        min_cell_size: maatpact_core::PrivacyThresholds::DEFAULT.min_cell_size,
     })
 }

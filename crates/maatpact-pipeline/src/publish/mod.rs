@@ -84,6 +84,7 @@ pub fn publish(sources: &Sources<'_>) -> Result<Publication> {
         attribution: sources.savings.map(|s| s.attribution).unwrap_or_default(),
         difference_primary: gathered.difference_primary(),
         truth: true,
+        min_cell_size: thresholds.min_cell_size,
     };
     let linked = link(&input);
     let pattern = protect(&linked.model, &thresholds)?;
