@@ -57,6 +57,31 @@ fn assert_audit_passes(dir: &Path, what: &str) {
     let outcome = audit_folder(dir, &Config::default().privacy).unwrap();
     assert!(outcome.passed(), "{what}:\n{}", outcome.to_text());
     assert!(outcome.n_hidden > 0, "{what}: nothing hidden");
+    assert_no_reason_published(dir);
+}
+
+/// A row's `suppressed` column says only that something is hidden: a reason would narrow
+/// the hidden figure down (`small_cell`: 1 to 9 households).
+fn assert_no_reason_published(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let mut reader = ::csv::Reader::from_path(&path).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let Some(column) = headers.iter().position(|h| h == "suppressed") else {
+            continue;
+        };
+        for record in reader.records() {
+            let value = record.unwrap()[column].to_owned();
+            assert!(
+                value.is_empty() || value == "x",
+                "{}: {value}",
+                path.display()
+            );
+        }
+    }
 }
 
 /// Synthetic programmes of the sizes real ones have pass the audit, on every seed.

@@ -156,11 +156,49 @@ impl PrivacyThresholds {
     /// protection percentage below 15 or fewer than 3 contributors. Stricter settings are
     /// always allowed.
     pub fn weaker_than_default(&self) -> bool {
-        self.min_cell_size < Self::DEFAULT.min_cell_size
-            || self.dominance_n < Self::DEFAULT.dominance_n
-            || self.dominance_k > Self::DEFAULT.dominance_k
-            || self.protection_percent < Self::DEFAULT.protection_percent
-            || self.min_contributors < Self::DEFAULT.min_contributors
+        !self.weakened().is_empty()
+    }
+
+    /// Each threshold weaker than the default, as `name value (default D)`.
+    pub fn weakened(&self) -> Vec<String> {
+        let d = Self::DEFAULT;
+        let mut out = Vec::new();
+        let mut check = |weaker: bool, name: &str, value: String, default: String| {
+            if weaker {
+                out.push(format!("{name} {value} (default {default})"));
+            }
+        };
+        check(
+            self.min_cell_size < d.min_cell_size,
+            "min_cell_size",
+            self.min_cell_size.to_string(),
+            d.min_cell_size.to_string(),
+        );
+        check(
+            self.dominance_n < d.dominance_n,
+            "dominance_n",
+            self.dominance_n.to_string(),
+            d.dominance_n.to_string(),
+        );
+        check(
+            self.dominance_k > d.dominance_k,
+            "dominance_k",
+            self.dominance_k.to_string(),
+            d.dominance_k.to_string(),
+        );
+        check(
+            self.protection_percent < d.protection_percent,
+            "protection_percent",
+            self.protection_percent.to_string(),
+            d.protection_percent.to_string(),
+        );
+        check(
+            self.min_contributors < d.min_contributors,
+            "min_contributors",
+            self.min_contributors.to_string(),
+            d.min_contributors.to_string(),
+        );
+        out
     }
 }
 

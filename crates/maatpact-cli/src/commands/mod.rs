@@ -97,3 +97,12 @@ pub fn load_for_analysis(
     }
     Ok((settings, validated))
 }
+
+/// Writes to standard output; a reader that stops early (`| head`) is not an error.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}

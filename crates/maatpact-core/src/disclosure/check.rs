@@ -105,6 +105,8 @@ pub struct CellInterval {
     pub low: f64,
     /// The tightest upper bound.
     pub high: f64,
+    /// Whether the cell counts households.
+    pub is_count: bool,
 }
 
 /// The result of an audit.
@@ -140,6 +142,7 @@ pub fn audit(model: &LinkedModel, thresholds: &PrivacyThresholds) -> Result<Audi
                 cell: cell.name.clone(),
                 low,
                 high,
+                is_count: cell.kind == super::CellKind::Count,
             });
         }
     }

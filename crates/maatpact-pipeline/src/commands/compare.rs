@@ -251,7 +251,7 @@ fn compare_table(rows: &[ComparedRow<'_>]) -> Table {
             if row.shown {
                 String::new()
             } else {
-                "small_cell".into()
+                crate::publish::csv::HIDDEN_ROW.into()
             },
         ]);
     }

@@ -146,9 +146,8 @@ fn check_settings(settings: &RunSettings) -> Result<()> {
     let privacy = &settings.load.config.privacy;
     if privacy.weaker_than_default() && !settings.allow_weak_disclosure {
         return Err(Error::Usage(format!(
-            "the config lowers disclosure control below the defaults (min_cell_size {} < {}, or a weaker dominance, protection or contributor rule); pass --allow-weak-disclosure to do so deliberately",
-            privacy.min_cell_size,
-            maatpact_core::PrivacyThresholds::DEFAULT.min_cell_size
+            "the config lowers disclosure control below the defaults ({}); pass --allow-weak-disclosure to do so deliberately",
+            privacy.weakened().join(", ")
         )));
     }
     if let Some(internal) = &settings.internal {

@@ -16,9 +16,12 @@ pub fn model_of(
     params: &ClusterParams,
     references: &[ReferenceCocktail],
 ) -> Model {
+    // Households in no cluster (number 0 in every table) are never matched, so the model
+    // lists only the clusters.
     let cocktails = result
         .profiles
         .iter()
+        .filter(|p| !p.noise)
         .map(|p| ModelCocktail::from_profile(p, vocabulary))
         .collect();
     Model::new(

@@ -17,6 +17,8 @@ pub struct AuditOutcome {
     pub n_figures: usize,
     /// Of which hidden.
     pub n_hidden: usize,
+    /// The minimum cell size audited against.
+    pub min_cell_size: usize,
 }
 
 impl AuditOutcome {
@@ -33,11 +35,13 @@ impl AuditOutcome {
             .iter()
             .map(|f| format!("exposed: {f}\n"))
             .collect();
+        // Only a count that may be small needs a wide interval: a hidden count an outsider
+        // can pin down at 40 households discloses nothing.
         let narrowest = self
             .report
             .intervals
             .iter()
-            .filter(|i| i.high.is_finite() && i.low.is_finite())
+            .filter(|i| i.is_count && i.low < self.min_cell_size as f64 - 0.5 && i.high >= 0.5)
             .map(|i| i.high - i.low)
             .fold(f64::INFINITY, f64::min);
         text.push_str(&format!(
@@ -46,7 +50,7 @@ impl AuditOutcome {
             self.n_hidden,
             self.report.findings.len(),
             if narrowest.is_finite() {
-                format!("; the narrowest interval of a hidden figure is {narrowest} wide")
+                format!("; the narrowest interval of a hidden count that may be small is {narrowest} wide")
             } else {
                 String::new()
             }
@@ -77,5 +81,6 @@ pub fn audit_folder(dir: &Path, thresholds: &PrivacyThresholds) -> Result<AuditO
         report: audit(&linked.model, thresholds)?,
         n_figures,
         n_hidden,
+        min_cell_size: thresholds.min_cell_size,
     })
 }

@@ -91,9 +91,17 @@ fn shown<T>(value: &Disclosed<T>, text: impl FnOnce(&T) -> String) -> String {
         .unwrap_or_else(|| SUPPRESSED.to_owned())
 }
 
-fn reason(suppressed: Option<Suppression>) -> String {
-    suppressed.map(|s| s.code().to_owned()).unwrap_or_default()
+/// The `suppressed` column: `x` for a row with a hidden figure, whatever the reason. The
+/// reason stays inside the publication: `small_cell` would tell an outsider that a hidden
+/// count is 1 to 9, and `secondary` that it is not.
+pub(crate) fn reason(suppressed: Option<Suppression>) -> String {
+    suppressed
+        .map(|_| HIDDEN_ROW.to_owned())
+        .unwrap_or_default()
 }
+
+/// What the `suppressed` column holds for a row with a hidden figure.
+pub(crate) const HIDDEN_ROW: &str = "x";
 
 fn euros(cents: &Cents) -> String {
     cents.to_string()
