@@ -39,19 +39,21 @@ impl LatentClassModel {
     }
 
     /// Log of the joint probability of the row and each class (unnormalised posterior).
-    fn log_joint(&self, tags: &[usize], out: &mut [f64], base: &[f64], delta: &[Vec<f64>]) {
-        for c in 0..self.shares.len() {
-            let mut value = base[c];
-            for &t in tags {
-                value += delta[c][t];
+    /// `delta` holds one row of `k` per tag, so a tag adds one contiguous row; each class's
+    /// sum is still `base + Σ delta` in the order of the tags.
+    fn log_joint(tags: &[usize], out: &mut [f64], base: &[f64], delta: &[f64]) {
+        let k = out.len();
+        out.copy_from_slice(base);
+        for &t in tags {
+            for (value, d) in out.iter_mut().zip(&delta[t * k..(t + 1) * k]) {
+                *value += d;
             }
-            out[c] = value;
         }
     }
 
-    /// Per class: `ln share + Σ_t ln(1 − p_t)`, and per tag `ln p_t − ln(1 − p_t)`, so that a
-    /// row's log-likelihood costs one addition per tag it carries.
-    fn precompute(&self) -> (Vec<f64>, Vec<Vec<f64>>) {
+    /// Per class: `ln share + Σ_t ln(1 − p_t)`, and per tag and class `ln p_t − ln(1 − p_t)`
+    /// (tag-major), so that a row's log-likelihood costs one addition per tag it carries.
+    fn precompute(&self) -> (Vec<f64>, Vec<f64>) {
         let base = self
             .shares
             .iter()
@@ -65,11 +67,14 @@ impl LatentClassModel {
                 ln_share + probs.iter().map(|&p| (1.0 - p).ln()).sum::<f64>()
             })
             .collect();
-        let delta = self
-            .tag_probabilities
-            .iter()
-            .map(|probs| probs.iter().map(|&p| p.ln() - (1.0 - p).ln()).collect())
-            .collect();
+        let k = self.shares.len();
+        let n_tags = self.tag_probabilities.first().map_or(0, Vec::len);
+        let mut delta = vec![0.0; n_tags * k];
+        for (c, probs) in self.tag_probabilities.iter().enumerate() {
+            for (t, &p) in probs.iter().enumerate() {
+                delta[t * k + c] = p.ln() - (1.0 - p).ln();
+            }
+        }
         (base, delta)
     }
 
@@ -83,12 +88,20 @@ impl LatentClassModel {
             .zip(log_likelihoods.par_iter_mut())
             .zip(unit_tags.par_iter())
             .for_each(|((joint, log_likelihood), tags)| {
-                self.log_joint(tags, joint, &base, &delta);
+                Self::log_joint(tags, joint, &base, &delta);
                 let max = joint.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let sum: f64 = joint.iter().map(|&v| (v - max).exp()).sum();
-                *log_likelihood = max + sum.ln();
+                // One exponential per class: the posterior is its share of the sum. Below
+                // e^-745 an exponential is 0 in f64 anyway, and costs nothing to skip.
+                let mut sum = 0.0;
                 for value in joint.iter_mut() {
-                    *value = (*value - *log_likelihood).exp();
+                    let x = *value - max;
+                    *value = if x < -745.0 { 0.0 } else { x.exp() };
+                    sum += *value;
+                }
+                *log_likelihood = max + sum.ln();
+                let scale = 1.0 / sum;
+                for value in joint.iter_mut() {
+                    *value *= scale;
                 }
             });
         // Summed in unit order, so the total does not depend on the number of threads.
@@ -329,11 +342,15 @@ fn em(data: &EmData<'_>, mut model: LatentClassModel, max_iter: usize) -> Em {
                 for u in first..last {
                     let w = data.weights[u] as f64;
                     let row = posteriors.row(u);
-                    for c in 0..k {
-                        let r = w * row[c];
-                        class_weight[c] += r;
-                        for &t in &data.unit_tags[u] {
-                            tag_weight[c * n_tags + t] += r;
+                    let row = row.as_slice().expect("posteriors are row-major");
+                    // Each class's sums take the same terms in the same order as class by
+                    // class; tag-major rows of k make each tag one contiguous update.
+                    for (sum, &p) in class_weight.iter_mut().zip(row) {
+                        *sum += w * p;
+                    }
+                    for &t in &data.unit_tags[u] {
+                        for (sum, &p) in tag_weight[t * k..(t + 1) * k].iter_mut().zip(row) {
+                            *sum += w * p;
                         }
                     }
                 }
@@ -356,7 +373,7 @@ fn em(data: &EmData<'_>, mut model: LatentClassModel, max_iter: usize) -> Em {
             if denominator > 0.0 {
                 for t in 0..n_tags {
                     let numerator =
-                        tag_weight[c * n_tags + t] + data.prior_strength * data.prevalence[t];
+                        tag_weight[t * k + c] + data.prior_strength * data.prevalence[t];
                     model.tag_probabilities[c][t] =
                         (numerator / denominator).clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR);
                 }

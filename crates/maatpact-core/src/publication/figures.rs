@@ -308,7 +308,7 @@ pub fn financier_figures(
 }
 
 /// Whether a case belongs to a group.
-pub type Membership<'a> = dyn Fn(&Case) -> bool + Sync + 'a;
+pub type Membership<'a> = dyn Fn(usize, &Case) -> bool + Sync + 'a;
 
 /// The primary suppression of the amounts of every difference group that disclosure
 /// control links (households without a tag, bottleneck or owner level; an owner level's
@@ -324,7 +324,7 @@ pub fn difference_primary(
         .filter_map(|(key, member)| {
             let mut contributions: [Contributions; 5] =
                 std::array::from_fn(|_| Contributions::new(thresholds));
-            for case in cases.iter().filter(|c| member(c)) {
+            for (_, case) in cases.iter().enumerate().filter(|(i, c)| member(*i, c)) {
                 let (amounts, _) = amounts_of(case, 1.0);
                 for (i, amount) in amounts.iter().enumerate() {
                     if let Some(value) = amount {

@@ -238,21 +238,22 @@ fn bottleneck_figures(
 }
 
 /// The owner levels of a case's bottlenecks, as indices into [`OwnerLevel::ALL`].
-fn owner_levels(case: &Case, config: &Config) -> Vec<usize> {
-    let mut levels: Vec<usize> = case
-        .bottlenecks
-        .iter()
-        .map(|&b| {
-            let level = config.catalogue.get(b).owner_level;
-            OwnerLevel::ALL
-                .iter()
-                .position(|&l| l == level)
-                .unwrap_or(0)
-        })
-        .collect();
-    levels.sort_unstable();
-    levels.dedup();
-    levels
+/// The owner levels of a case's bottlenecks, as a bit per level of [`OwnerLevel::ALL`].
+fn owner_level_mask(case: &Case, config: &Config) -> u8 {
+    case.bottlenecks.iter().fold(0u8, |mask, &b| {
+        let level = config.catalogue.get(b).owner_level;
+        let position = OwnerLevel::ALL
+            .iter()
+            .position(|&l| l == level)
+            .unwrap_or(0);
+        mask | 1 << position
+    })
+}
+
+/// The owner levels of a case's bottlenecks, in the order of [`OwnerLevel::ALL`].
+fn owner_levels(case: &Case, config: &Config) -> impl Iterator<Item = usize> {
+    let mask = owner_level_mask(case, config);
+    (0..OwnerLevel::ALL.len()).filter(move |l| mask & 1 << l != 0)
 }
 
 fn owner_figures(
@@ -290,7 +291,7 @@ fn tag_figures(
     )
 }
 
-type BoxedMembership<'a> = Box<dyn Fn(&Case) -> bool + Sync + 'a>;
+type BoxedMembership<'a> = Box<Membership<'a>>;
 
 /// The groups outside multi-membership rows whose amounts disclosure control judges.
 fn differences(
@@ -299,12 +300,15 @@ fn differences(
     thresholds: &maatpact_core::PrivacyThresholds,
 ) -> BTreeMap<DifferenceKey, maatpact_core::Suppression> {
     let config = sources.config;
+    // Once per case rather than once per case and group.
+    let masks: Vec<u8> = cases.iter().map(|c| owner_level_mask(c, config)).collect();
+    let masks = &masks;
     let mut groups: Vec<(DifferenceKey, BoxedMembership<'_>)> = Vec::new();
     for (index, tag) in sources.vocabulary.tags().iter().enumerate() {
         let key = RowKey::TagSet(vec![tag.id.clone()]);
         groups.push((
             DifferenceKey::Without(key),
-            Box::new(move |c: &Case| !c.tags.iter().any(|t| t.index() == index)),
+            Box::new(move |_, c: &Case| !c.tags.iter().any(|t| t.index() == index)),
         ));
     }
     for (index, b) in config.catalogue.bottlenecks().iter().enumerate() {
@@ -314,17 +318,17 @@ fn differences(
             .position(|&l| l == owner)
             .unwrap_or(0);
         let key = RowKey::Bottleneck(b.id.clone(), owner.id().to_owned());
-        let lacks = move |c: &Case| !c.bottlenecks.iter().any(|x| x.index() == index);
+        let lacks = move |_, c: &Case| !c.bottlenecks.iter().any(|x| x.index() == index);
         groups.push((DifferenceKey::Without(key), Box::new(lacks)));
         groups.push((
             DifferenceKey::OwnerWithout(owner.id().to_owned(), b.id.clone()),
-            Box::new(move |c: &Case| lacks(c) && owner_levels(c, config).contains(&level)),
+            Box::new(move |i, c: &Case| lacks(i, c) && masks[i] & 1 << level != 0),
         ));
     }
     for (level, owner) in OwnerLevel::ALL.iter().enumerate() {
         groups.push((
             DifferenceKey::Without(RowKey::OwnerLevel(owner.id().to_owned())),
-            Box::new(move |c: &Case| !owner_levels(c, config).contains(&level)),
+            Box::new(move |i, _: &Case| masks[i] & 1 << level == 0),
         ));
     }
     let refs: Vec<(DifferenceKey, &Membership<'_>)> = groups
