@@ -405,3 +405,48 @@ fn compare_leaves_out_the_households_in_no_cluster() {
         assert!(!tags.is_empty(), "{row:?}");
     }
 }
+
+/// `mine` reads only the case ids and the problems: a bad amount does not stop it (that is
+/// `validate`'s and `run`'s to refuse), but a BSN in any column still does, and a short row
+/// still does.
+#[test]
+fn mine_reads_only_its_columns_but_refuses_personal_data_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(repo_root().join("data-sample/cases.csv")).unwrap();
+    let mut lines: Vec<String> = sample.lines().map(str::to_owned).collect();
+    // Row 2: cost_current (column 6) becomes text.
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    cells[5] = "veel".into();
+    lines[1] = cells.join(",");
+    let bad_amount = dir.path().join("bad_amount.csv");
+    std::fs::write(&bad_amount, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    let mined = maatpact(&[
+        "mine",
+        bad_amount.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(mined.status.code(), Some(0), "{}", stderr(&mined));
+    let validated = maatpact(&["validate", bad_amount.to_str().unwrap()]);
+    assert_eq!(validated.status.code(), Some(2), "{}", stderr(&validated));
+
+    // Row 3: a BSN in the budget category, a column mining does not read.
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    cells[9] = "123456782".into();
+    lines[2] = cells.join(",");
+    let with_bsn = dir.path().join("with_bsn.csv");
+    std::fs::write(&with_bsn, lines.join("\n") + "\n").unwrap();
+    let refused = maatpact(&[
+        "mine",
+        with_bsn.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let text = stderr(&refused);
+    assert!(
+        text.contains("*****6782") && !text.contains("123456782"),
+        "{text}"
+    );
+}

@@ -86,6 +86,6 @@ pub use synth::{
 pub use tag_matrix::{Profiles, TagMatrix, bits_to_tags};
 pub use text::{edit_distance, header_key, lookup_key, nearest};
 pub use validate::{
-    FIELDS, Field, Issue, IssueCode, LoadOptions, RawRow, RawTable, Severity, UnknownTags,
+    FIELDS, Field, Issue, IssueCode, LoadOptions, RawRow, RawTable, Scope, Severity, UnknownTags,
     Validated, field_for_header, field_name, parse_date, validate, validate_owned,
 };

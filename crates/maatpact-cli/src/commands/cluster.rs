@@ -6,12 +6,13 @@ use maatpact_pipeline::{check_internal_apart, run_cluster};
 
 use crate::args::ClusterCommandArgs;
 use crate::commands::load_for_analysis;
+use maatpact_core::Scope;
 
 pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
     if let Some(internal) = &args.internal {
         check_internal_apart(&args.out, internal)?;
     }
-    let (settings, validated) = load_for_analysis(&args.input, &args.load)?;
+    let (settings, validated) = load_for_analysis(&args.input, &args.load, Scope::All)?;
     let params = args
         .cluster
         .params()

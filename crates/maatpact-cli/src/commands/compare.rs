@@ -6,10 +6,11 @@ use maatpact_pipeline::{Error, cluster_side, run_compare};
 
 use crate::args::CompareArgs;
 use crate::commands::load_for_analysis;
+use maatpact_core::Scope;
 
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let params = args.cluster.params();
-    let (settings, base) = load_for_analysis(&args.base, &args.load)?;
+    let (settings, base) = load_for_analysis(&args.base, &args.load, Scope::All)?;
     let config = &settings.config;
     let (base_side, new_side, vocabulary) = match (&args.new, &args.by) {
         (_, Some(by)) => {
@@ -64,7 +65,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
             (base_side, new_side, vocabulary)
         }
         (Some(new_path), None) => {
-            let (_, new) = load_for_analysis(new_path, &args.load)?;
+            let (_, new) = load_for_analysis(new_path, &args.load, Scope::All)?;
             if new.vocabulary != base.vocabulary {
                 return Err(Error::Usage(
                     "the two inputs ended with different vocabularies (unknown tags kept in one of them); compare needs the same tags"

@@ -7,9 +7,10 @@ use maatpact_pipeline::{Error, run_mine};
 
 use crate::args::MineArgs;
 use crate::commands::load_for_analysis;
+use maatpact_core::Scope;
 
 pub fn run(args: MineArgs) -> anyhow::Result<ExitCode> {
-    let (settings, validated) = load_for_analysis(&args.input, &args.load)?;
+    let (settings, validated) = load_for_analysis(&args.input, &args.load, Scope::Tags)?;
     let required = resolve_tags(&args.require, &validated.vocabulary)?;
     let mining = MiningParams {
         min_support: parse_support(&args.min_support)?,

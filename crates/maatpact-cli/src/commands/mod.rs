@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use maatpact_core::{Config, Issue, LoadOptions, Severity};
+use maatpact_core::{Config, Issue, LoadOptions, Scope, Severity};
 use maatpact_pipeline::{LoadSettings, ReadOptions};
 
 use crate::args::{Cli, Command, LoadArgs};
@@ -57,6 +57,7 @@ pub fn load_settings(args: &LoadArgs) -> anyhow::Result<LoadSettings> {
         options: LoadOptions {
             decimal: args.decimal,
             unknown_tags: args.unknown_tags,
+            scope: Scope::All,
         },
         read: ReadOptions {
             sheet: args.sheet.clone(),
@@ -78,8 +79,10 @@ pub fn print_issues(issues: &[Issue]) {
 pub fn load_for_analysis(
     input: &Path,
     args: &LoadArgs,
+    scope: Scope,
 ) -> anyhow::Result<(LoadSettings, maatpact_core::Validated)> {
-    let settings = load_settings(args)?;
+    let mut settings = load_settings(args)?;
+    settings.options.scope = scope;
     let validated = maatpact_pipeline::load(input, &settings)
         .with_context(|| format!("failed to read `{}`", input.display()))?;
     if validated.has_errors() {

@@ -11,6 +11,7 @@ use maatpact_pipeline::{Progress, RunSettings, STAGES, peak_memory_mib, reset_pe
 
 use crate::args::RunArgs;
 use crate::commands::load_for_analysis;
+use maatpact_core::Scope;
 
 /// Progress bars on stderr when it is a terminal, and for `--timings` the start of every
 /// stage and the peak memory of every stage that ended.
@@ -66,7 +67,7 @@ impl Bars {
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     // Loading first, so an invalid input is refused exactly as `validate` refuses it.
     let load_started = Instant::now();
-    let (settings, validated) = load_for_analysis(&args.input, &args.load)?;
+    let (settings, validated) = load_for_analysis(&args.input, &args.load, Scope::All)?;
     let load_seconds = load_started.elapsed().as_secs_f64();
     let run_settings = RunSettings {
         input: args.input.clone(),

@@ -8,10 +8,11 @@ use maatpact_pipeline::{Error, read_model, tag_matrix, write_file_atomic};
 
 use crate::args::ScreenArgs;
 use crate::commands::load_for_analysis;
+use maatpact_core::Scope;
 
 pub fn run(args: ScreenArgs) -> anyhow::Result<ExitCode> {
     let model = read_model(&args.model)?;
-    let (_settings, validated) = load_for_analysis(&args.input, &args.load)?;
+    let (_settings, validated) = load_for_analysis(&args.input, &args.load, Scope::All)?;
     let screener = Screener::new(&model, &validated.vocabulary).map_err(Error::from)?;
     let matrix = tag_matrix(&validated.cases, &validated.vocabulary);
     let screened = screener.screen(&matrix).map_err(Error::from)?;

@@ -416,12 +416,16 @@ impl Linker<'_, '_> {
         let sets: Vec<Vec<String>> = family.keys().filter(|s| s.len() >= 2).cloned().collect();
         for set in sets {
             let whole = family[&set];
-            self.model.add_difference(
-                format!("households without all of {}", set.join("+")),
-                vec![vec![(family[&Vec::new()], 1.0), (whole, -1.0)]],
-                Vec::new(),
-                None,
-            );
+            // A folder without an overall row (a crafted one, or one without any case) has
+            // no complement to form.
+            if let Some(&all) = family.get(&Vec::new()) {
+                self.model.add_difference(
+                    format!("households without all of {}", set.join("+")),
+                    vec![vec![(all, 1.0), (whole, -1.0)]],
+                    Vec::new(),
+                    None,
+                );
+            }
             let n = set.len();
             let full = (1u32 << n) - 1;
             for mask in 1..full {

@@ -202,6 +202,10 @@ impl<'l> RowChecker<'l> {
             self.error(IssueCode::EmptyCaseId, row, case_id_col, message, "");
         }
         let mut case = Case::new(case_id, Vec::new());
+        if self.options.scope == super::Scope::Tags {
+            case.tags = self.read_problems(&cells, row);
+            return Some(case);
+        }
         case.municipality = cells.text(Field::Municipality);
         case.phase = cells.text(Field::Phase);
         case.budget_category = cells.text(Field::BudgetCategory).map(|c| c.to_lowercase());

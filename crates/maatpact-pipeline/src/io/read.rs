@@ -399,7 +399,12 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
             table.headers = record.iter().map(|h| h.trim().to_owned()).collect();
             header_seen = true;
         } else if record.iter().any(|c| !c.trim().is_empty()) {
-            table.rows.push(RawRow::new(row, record.iter()));
+            // The record's buffer is the cells end to end: copied once, at its exact size.
+            let ends = (0..record.len())
+                .map(|i| record.range(i).map_or(0, |r| r.end as u32))
+                .collect();
+            let text = record.as_slice().to_owned();
+            table.rows.push(RawRow::from_parts(row, text, ends));
         }
     }
     if let Some(cell) = oversized {
