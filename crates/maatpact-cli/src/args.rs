@@ -256,7 +256,12 @@ pub struct BenchArgs {
     /// Methods: all, or a list of kmodes, hierarchical, lca, kmeans, dbscan, gmm
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub algorithms: Vec<String>,
-    /// Noise levels: fractions of cases without a cocktail; 1 is the noise preset
+    /// Generators: maatpact (at each --noise level), noise, or the variants skewed, keep08,
+    /// noise20, overlap, random6, no-replacement; `variants` for all six
+    #[arg(long, value_delimiter = ',', default_value = "maatpact")]
+    pub preset: Vec<String>,
+    /// Noise levels of the maatpact preset: fractions of cases without a cocktail; 1 is the
+    /// noise preset
     #[arg(long, value_delimiter = ',', default_value = "0.1,0.3,1")]
     pub noise: Vec<f64>,
     /// Repeats per cell, each on its own data
@@ -291,8 +296,9 @@ pub struct BenchArgs {
 /// `maatpact synth`.
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// maatpact (planted cocktails, Hart van Brabant), maastricht (30 families, 20 KBAs) or
-    /// noise (no structure)
+    /// maatpact (planted cocktails, Hart van Brabant), maastricht (30 families, 20 KBAs),
+    /// noise (no structure), or a generator not designed with our clustering: skewed,
+    /// keep08, noise20, overlap, random6 or no-replacement
     #[arg(long, default_value = "maatpact")]
     pub preset: maatpact_core::Preset,
     /// Number of cases (default: the preset's own)

@@ -587,6 +587,8 @@ fn bench_reports_every_method_beside_the_oracle() {
             "300",
             "--algorithms",
             "kmodes,hierarchical",
+            "--preset",
+            "maatpact,overlap",
             "--noise",
             "0.1,1",
             "--repeats",
@@ -606,9 +608,13 @@ fn bench_reports_every_method_beside_the_oracle() {
         String::from_utf8_lossy(&output.stderr)
     );
     let (headers, rows) = csv_rows(&std::fs::read(out.join("bench.csv")).unwrap());
-    assert_eq!(headers[..4], ["size", "noise", "algorithm", "repeat"]);
-    // (oracle + 2 methods) × 2 noise levels, and the true model where there is a truth.
-    assert_eq!(rows.len(), 7);
+    assert_eq!(
+        headers[..5],
+        ["size", "preset", "noise", "algorithm", "repeat"]
+    );
+    // (oracle + true grouping + 2 methods) × 3 data sets (maatpact at 2 noise levels, the
+    // overlap variant), and the true model where there is a truth.
+    assert_eq!(rows.len(), 14);
     let algorithm = headers.iter().position(|h| h == "algorithm").unwrap();
     let ari = headers.iter().position(|h| h == "ari").unwrap();
     let noise = headers.iter().position(|h| h == "noise").unwrap();
@@ -628,8 +634,30 @@ fn bench_reports_every_method_beside_the_oracle() {
     // On the noise preset the truth is one class: no ARI to report, not a perfect one.
     assert_eq!(ari_of("oracle", "1.00").unwrap(), "");
     assert_eq!(ari_of("true_model", "1.00"), None);
+    // The true grouping, described by the defining-tag rule, finds its cocktails on 300
+    // households of the overlap variant and invents few; on noise it finds and invents none.
+    let preset = headers.iter().position(|h| h == "preset").unwrap();
+    let found = headers.iter().position(|h| h == "recovered").unwrap();
+    let invented = headers.iter().position(|h| h == "invented").unwrap();
+    let grouping = |name: &str| {
+        rows.iter()
+            .find(|r| r[algorithm] == "true_grouping" && r[preset] == name)
+            .map(|r| {
+                (
+                    r[found].parse::<usize>().unwrap(),
+                    r[invented].parse::<usize>().unwrap(),
+                )
+            })
+            .unwrap()
+    };
+    let (overlap_found, _) = grouping("overlap");
+    assert!(overlap_found >= 3, "overlap: {overlap_found} found");
+    assert_eq!(grouping("noise"), (0, 0));
     let markdown = std::fs::read_to_string(out.join("bench.md")).unwrap();
-    assert!(markdown.contains("| 300 | 0.10 | kmodes |"), "{markdown}");
+    assert!(
+        markdown.contains("| 300 | maatpact 0.10 | kmodes |"),
+        "{markdown}"
+    );
     for chart in ["quality_vs_noise", "time_vs_size"] {
         assert_decodes_to_a_real_image(
             chart,

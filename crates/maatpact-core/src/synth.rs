@@ -1,7 +1,7 @@
 //! Seeded synthetic case records that know their own truth.
 //!
 //! [`synthesize`] produces realistic maatwerkcanvas records for tests, benchmarks and demos,
-//! in three [`Preset`]s:
+//! in three [`Preset`]s of our own:
 //! - `maatpact`: Maatpact Hart van Brabant, 51 phase-1 and 70 phase-2 cases by default, with
 //!   the reference cocktails planted (each case's planted cocktail, or `noise`, is in
 //!   [`Case::true_cluster`]) and phase 1 calibrated to the published figures;
@@ -9,6 +9,12 @@
 //!   analyses save exactly €426,000 against €830,000 threatened;
 //! - `noise`: independent tags with the `maatpact` preset's prevalences, so there is no
 //!   cocktail to find.
+//!
+//! and six variants ([`Preset::VARIANTS`]) whose tags come from a plain generator that was
+//! not designed together with our clustering method (issue 16): `skewed`, `keep08`,
+//! `noise20`, `overlap`, `random6` and `no-replacement`. They share everything but the
+//! tags with the `maatpact` preset and plant their cocktails in the same way, so that `run`
+//! and `bench` work on them; see the `variants` module for the model.
 //!
 //! The same parameters and config always give the same cases, whatever the machine.
 //!
@@ -41,6 +47,7 @@ mod programme;
 mod tags;
 #[cfg(test)]
 mod tests;
+mod variants;
 
 /// The `true_cluster` of a case without a planted cocktail.
 pub const NOISE_CLUSTER: &str = "noise";
@@ -69,28 +76,84 @@ pub enum Preset {
     Maastricht,
     /// Independent tags: no structure to find.
     Noise,
+    /// Variant: the config's reference cocktails (30/25/25/20%), each core tag kept with
+    /// probability 0.9, Poisson(1.5) background tags with replacement from a Zipf
+    /// distribution over all tags (`schulden` first), 10% of households in no cocktail.
+    Skewed,
+    /// Variant: `skewed` with each core tag kept with probability 0.8.
+    Keep08,
+    /// Variant: `skewed` with 20% of households in no cocktail.
+    Noise20,
+    /// Variant: `skewed`'s background with four equally common cocktails of three tags that
+    /// each share two tags with another (`cocktail_a` to `cocktail_d`).
+    Overlap,
+    /// Variant: eight `extra_NN` tags more, six random cocktails of 3 or 4 tags
+    /// (`cocktail_1` to `cocktail_6`), none a subset of another, and a random background
+    /// rank order.
+    Random6,
+    /// Variant: `skewed` with background tags drawn without replacement (always new tags).
+    NoReplacement,
 }
 
 impl Preset {
     /// Every preset.
-    pub const ALL: [Preset; 3] = [Preset::Maatpact, Preset::Maastricht, Preset::Noise];
+    pub const ALL: [Preset; 9] = [
+        Preset::Maatpact,
+        Preset::Maastricht,
+        Preset::Noise,
+        Preset::Skewed,
+        Preset::Keep08,
+        Preset::Noise20,
+        Preset::Overlap,
+        Preset::Random6,
+        Preset::NoReplacement,
+    ];
 
-    /// The name used on the command line: `maatpact`, `maastricht` or `noise`.
+    /// The presets whose tags come from a generator not designed with our clustering
+    /// method.
+    pub const VARIANTS: [Preset; 6] = [
+        Preset::Skewed,
+        Preset::Keep08,
+        Preset::Noise20,
+        Preset::Overlap,
+        Preset::Random6,
+        Preset::NoReplacement,
+    ];
+
+    /// The name used on the command line: `maatpact`, `maastricht`, `noise`, `skewed`,
+    /// `keep08`, `noise20`, `overlap`, `random6` or `no-replacement`.
     pub fn id(self) -> &'static str {
         match self {
             Preset::Maatpact => "maatpact",
             Preset::Maastricht => "maastricht",
             Preset::Noise => "noise",
+            Preset::Skewed => "skewed",
+            Preset::Keep08 => "keep08",
+            Preset::Noise20 => "noise20",
+            Preset::Overlap => "overlap",
+            Preset::Random6 => "random6",
+            Preset::NoReplacement => "no-replacement",
         }
     }
 
-    /// The number of cases when none is asked for: 121 (51 + 70) for `maatpact` and
-    /// `noise`, 30 for `maastricht`.
+    /// The number of cases when none is asked for: 121 (51 + 70) for `maatpact`, `noise`
+    /// and the variants, 30 for `maastricht`.
     pub fn default_n_cases(self) -> usize {
         match self {
-            Preset::Maatpact | Preset::Noise => programme::DEFAULT_CASES,
             Preset::Maastricht => maastricht::DEFAULT_CASES,
+            _ => programme::DEFAULT_CASES,
         }
+    }
+
+    /// Whether the preset plants cocktails, so that [`Synthetic::cocktails`] and the cases'
+    /// `true_cluster`s hold a structure to find: false for `noise` and `maastricht`.
+    pub fn has_cocktails(self) -> bool {
+        !matches!(self, Preset::Noise | Preset::Maastricht)
+    }
+
+    /// Whether the preset is one of [`Preset::VARIANTS`].
+    fn is_variant(self) -> bool {
+        Preset::VARIANTS.contains(&self)
     }
 }
 
@@ -103,7 +166,7 @@ impl fmt::Display for Preset {
 impl FromStr for Preset {
     type Err = Error;
 
-    /// Parses `maatpact`, `maastricht` or `noise` (any case, surrounding spaces ignored).
+    /// Parses a preset's [`id`](Preset::id) (any case, surrounding spaces ignored).
     fn from_str(text: &str) -> Result<Preset> {
         let key = text.trim().to_ascii_lowercase();
         Preset::ALL
@@ -111,14 +174,21 @@ impl FromStr for Preset {
             .find(|preset| preset.id() == key)
             .ok_or_else(|| Error::InvalidParameter {
                 name: "preset",
-                message: format!("`{text}` is not a preset; use maatpact, maastricht or noise"),
+                message: format!(
+                    "`{text}` is not a preset; use maatpact, maastricht, noise, skewed, keep08, \
+                     noise20, overlap, random6 or no-replacement"
+                ),
             })
     }
 }
 
 /// The knobs of the planted structure, for benchmarks. [`Default`] gives the realistic
 /// values of the `maatpact` preset. The `maastricht` preset uses only `extra_tags`; the
-/// `noise` preset uses them all to match the `maatpact` preset's tag prevalences.
+/// `noise` preset uses them all to match the `maatpact` preset's tag prevalences. The
+/// variants ([`Preset::VARIANTS`]) use only `extra_tags` (appended to the vocabulary and
+/// given background weight); each has its own fixed keep probability, background mean,
+/// noise fraction and cocktails, so that they stay the same generator whatever is asked.
+/// The other fields are still checked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlantedParams {
     /// Each tag of a case's cocktail is kept with this probability (default 0.9).
@@ -252,7 +322,8 @@ impl SynthValidParams {
 
     /// Generates the cases. Fails before any work when the config cannot carry the preset:
     /// an empty vocabulary, no cocktails to plant, or more cocktails asked for than the
-    /// vocabulary can make distinct.
+    /// vocabulary can make distinct (for the variants: no reference cocktails, or a tag of
+    /// the `overlap` cocktails missing).
     pub fn synthesize(&self, config: &Config) -> Result<Synthetic> {
         let params = &self.0;
         if config.vocabulary.is_empty() {
@@ -261,8 +332,9 @@ impl SynthValidParams {
             ));
         }
         let mut vocabulary = config.vocabulary.clone();
-        let width = params.planted.extra_tags.to_string().len().max(2);
-        for number in 1..=params.planted.extra_tags {
+        let extra_tags = params.planted.extra_tags + variants::added_extra_tags(params.preset);
+        let width = extra_tags.to_string().len().max(2);
+        for number in 1..=extra_tags {
             vocabulary.intern(&format!("extra_{number:0width$}"));
         }
         // The structure (generated cocktails) has its own stream, so that it does not
@@ -271,36 +343,27 @@ impl SynthValidParams {
         let mut case_rng = structure_rng.clone();
         case_rng.long_jump();
 
-        let (cases, cocktails) = match params.preset {
-            Preset::Maastricht => (
+        let (cases, cocktails) = if params.preset == Preset::Maastricht {
+            (
                 maastricht::generate(params, config, &vocabulary, &mut case_rng),
                 Vec::new(),
-            ),
-            Preset::Maatpact | Preset::Noise => {
-                let cocktails = tags::plant_cocktails(
-                    &vocabulary,
-                    &config.cocktails,
-                    params.planted.n_cocktails,
-                    &mut structure_rng,
-                )?;
-                let planted = tags::PlantedModel::new(&vocabulary, &cocktails, &params.planted);
-                let (source, planted_cocktails) = if params.preset == Preset::Noise {
-                    let marginals = planted.marginals(&mut structure_rng, MARGINAL_DRAWS);
-                    let independent = tags::IndependentModel::new(marginals);
-                    (programme::TagSource::Independent(independent), Vec::new())
-                } else {
-                    (programme::TagSource::Planted(planted), cocktails.clone())
-                };
-                let cases = programme::generate(
-                    params,
-                    config,
-                    &vocabulary,
-                    &cocktails,
-                    &source,
-                    &mut case_rng,
-                );
-                (cases, planted_cocktails)
-            }
+            )
+        } else {
+            let (source, cocktails) = tag_source(params, config, &vocabulary, &mut structure_rng)?;
+            let cases = programme::generate(
+                params,
+                config,
+                &vocabulary,
+                &cocktails,
+                &source,
+                &mut case_rng,
+            );
+            let planted = if params.preset.has_cocktails() {
+                cocktails
+            } else {
+                Vec::new()
+            };
+            (cases, planted)
         };
         Ok(Synthetic {
             cases,
@@ -310,6 +373,35 @@ impl SynthValidParams {
     }
 }
 
+/// Where the tags of a `programme` preset (all but `maastricht`) come from, and the
+/// cocktails its tag model works with, drawn from the structure stream `rng`.
+fn tag_source(
+    params: &SynthParams,
+    config: &Config,
+    vocabulary: &Vocabulary,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Result<(programme::TagSource, Vec<ReferenceCocktail>)> {
+    if params.preset.is_variant() {
+        let model = variants::VariantModel::new(params.preset, vocabulary, &config.cocktails, rng)?;
+        let cocktails = model.cocktails().to_vec();
+        return Ok((programme::TagSource::Variant(model), cocktails));
+    }
+    let cocktails = tags::plant_cocktails(
+        vocabulary,
+        &config.cocktails,
+        params.planted.n_cocktails,
+        rng,
+    )?;
+    let planted = tags::PlantedModel::new(vocabulary, &cocktails, &params.planted);
+    let source = if params.preset == Preset::Noise {
+        let marginals = planted.marginals(rng, MARGINAL_DRAWS);
+        programme::TagSource::Independent(tags::IndependentModel::new(marginals))
+    } else {
+        programme::TagSource::Planted(planted)
+    };
+    Ok((source, cocktails))
+}
+
 /// Synthetic case records with their truth.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Synthetic {
@@ -317,8 +409,9 @@ pub struct Synthetic {
     pub cases: Vec<Case>,
     /// The config's vocabulary plus any `extra_NN` tags; the cases' tag ids index it.
     pub vocabulary: Vocabulary,
-    /// The planted cocktails, whose ids are the cases' `true_cluster`s; empty for the
-    /// `maastricht` and `noise` presets, which plant none.
+    /// The planted cocktails (tags sorted), whose ids are the cases' `true_cluster`s; empty
+    /// for the `maastricht` and `noise` presets, which plant none
+    /// ([`Preset::has_cocktails`]).
     pub cocktails: Vec<ReferenceCocktail>,
 }
 

@@ -17,9 +17,18 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::from)?
     };
+    let mut presets = Vec::new();
+    for name in &args.preset {
+        if name.trim() == "variants" {
+            presets.extend(maatpact_core::Preset::VARIANTS);
+        } else {
+            presets.push(name.parse::<maatpact_core::Preset>()?);
+        }
+    }
     let settings = BenchSettings {
         sizes: args.sizes,
         algorithms,
+        presets,
         noise_levels: args.noise,
         repeats: args.repeats,
         seed: args.seed,

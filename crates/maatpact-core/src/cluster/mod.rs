@@ -10,6 +10,7 @@
 //! profiles (DBSCAN with each profile repeated at most `min_points` times, which leaves its
 //! core points unchanged).
 
+mod coreset;
 mod hierarchical;
 mod kmodes;
 mod lca;
@@ -36,7 +37,7 @@ use crate::tag_matrix::TagMatrix;
 pub use hierarchical::{Dendrogram, MergeStep};
 pub use metrics::{adjusted_rand_index, normalized_mutual_information, silhouette};
 pub use oracle::{BernoulliClasses, oracle_labels};
-pub use profile::{ClusterProfile, ReferenceMatch, TagStat};
+pub use profile::{ClusterProfile, ReferenceMatch, TagStat, defining_tags_of_partition};
 
 /// The clustering method. Parsed from and shown as `kmodes`, `hierarchical`, `lca`, `kmeans`,
 /// `dbscan` or `gmm`.
@@ -65,17 +66,23 @@ pub enum ClusterAlgorithm {
     Dbscan,
     /// linfa's Gaussian mixture with full covariances on the 0/1 matrix.
     Gmm,
+    /// The core-set mixture: each cocktail a core set of problems carried with high
+    /// probability, every other problem at a background rate shared by all households, and
+    /// households in no cocktail (see the `coreset` module). Chooses its own number of
+    /// cocktails by description length unless k is fixed.
+    CoreSet,
 }
 
 impl ClusterAlgorithm {
     /// Every algorithm, in the order of the documentation.
-    pub const ALL: [ClusterAlgorithm; 6] = [
+    pub const ALL: [ClusterAlgorithm; 7] = [
         ClusterAlgorithm::KModes,
         ClusterAlgorithm::Hierarchical,
         ClusterAlgorithm::Lca,
         ClusterAlgorithm::KMeans,
         ClusterAlgorithm::Dbscan,
         ClusterAlgorithm::Gmm,
+        ClusterAlgorithm::CoreSet,
     ];
 
     /// The name used on the command line and in tables.
@@ -87,6 +94,7 @@ impl ClusterAlgorithm {
             ClusterAlgorithm::KMeans => "kmeans",
             ClusterAlgorithm::Dbscan => "dbscan",
             ClusterAlgorithm::Gmm => "gmm",
+            ClusterAlgorithm::CoreSet => "coreset",
         }
     }
 }
@@ -108,7 +116,7 @@ impl FromStr for ClusterAlgorithm {
             .ok_or_else(|| Error::InvalidParameter {
                 name: "algorithm",
                 message: format!(
-                    "unknown algorithm `{s}`; expected one of kmodes, hierarchical, lca, kmeans, dbscan, gmm"
+                    "unknown algorithm `{s}`; expected one of kmodes, hierarchical, lca, kmeans, dbscan, gmm, coreset"
                 ),
             })
     }
@@ -832,6 +840,11 @@ fn fit_units_raw(
             .iter()
             .map(|&k| linfa_baselines::gmm(units, k, params, seed))
             .collect(),
+        // Deterministic: the search has no random start.
+        ClusterAlgorithm::CoreSet => Ok(ks
+            .iter()
+            .map(|&k| coreset::fit(units, (k > 0).then_some(k), params))
+            .collect()),
     }
 }
 
@@ -839,7 +852,13 @@ fn fit_units_raw(
 /// (latent class analysis) or nearest (by mode) remaining cluster. The largest cluster always
 /// remains. DBSCAN fits are left alone.
 fn dissolve_small_clusters(units: &Units<'_>, mut fit: UnitFit, params: &ClusterParams) -> UnitFit {
-    if params.algorithm == ClusterAlgorithm::Dbscan || params.min_cluster_size <= 1 {
+    // DBSCAN and the core-set mixture keep households that fit no cluster apart (noise, no
+    // cocktail) rather than forcing them into one.
+    if matches!(
+        params.algorithm,
+        ClusterAlgorithm::Dbscan | ClusterAlgorithm::CoreSet
+    ) || params.min_cluster_size <= 1
+    {
         return fit;
     }
     let mut size = vec![0usize; fit.n_labels];

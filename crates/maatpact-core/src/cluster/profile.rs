@@ -108,6 +108,54 @@ fn soft_prevalences(matrix: &TagMatrix, clustering: &Clustering) -> Option<Vec<V
     )
 }
 
+/// The rule that makes a tag define a cluster: common in it, and either more common than
+/// overall or nearly universal in it.
+fn is_defining(prevalence: f64, lift: f64, params: &ClusterParams) -> bool {
+    prevalence >= params.defining_min_prevalence
+        && (lift >= params.defining_min_lift || prevalence >= params.defining_dominant_prevalence)
+}
+
+/// The defining tags of each group of a partition (`labels` below `k`; `skip` is a group
+/// with none, such as households in no cocktail), by the rule every clustering's profiles
+/// use, from hard counts. This is how `bench` describes the true grouping: the ceiling of
+/// what any method can be credited with under the same rule.
+pub fn defining_tags_of_partition(
+    matrix: &TagMatrix,
+    labels: &[usize],
+    k: usize,
+    skip: Option<usize>,
+    params: &ClusterParams,
+) -> Vec<Vec<TagId>> {
+    let n_tags = matrix.n_tags();
+    let overall = matrix.tag_counts();
+    let n = matrix.n_cases() as f64;
+    let mut counts = vec![vec![0usize; n_tags]; k];
+    let mut sizes = vec![0usize; k];
+    for (case, &label) in labels.iter().enumerate() {
+        super::add_row(&mut counts[label], matrix.row(case), 1);
+        sizes[label] += 1;
+    }
+    (0..k)
+        .map(|c| {
+            if Some(c) == skip || sizes[c] == 0 {
+                return Vec::new();
+            }
+            (0..n_tags)
+                .filter(|&t| {
+                    let prevalence = counts[c][t] as f64 / sizes[c] as f64;
+                    let lift = if overall[t] == 0 {
+                        0.0
+                    } else {
+                        prevalence / (overall[t] as f64 / n)
+                    };
+                    is_defining(prevalence, lift, params)
+                })
+                .map(|t| TagId(t as u32))
+                .collect()
+        })
+        .collect()
+}
+
 pub(super) fn profiles(
     matrix: &TagMatrix,
     clustering: &Clustering,
@@ -155,11 +203,7 @@ pub(super) fn profiles(
                 Vec::new()
             } else {
                 tags.iter()
-                    .filter(|s| {
-                        s.prevalence >= params.defining_min_prevalence
-                            && (s.lift >= params.defining_min_lift
-                                || s.prevalence >= params.defining_dominant_prevalence)
-                    })
+                    .filter(|s| is_defining(s.prevalence, s.lift, params))
                     .map(|s| s.tag)
                     .collect()
             };
@@ -184,6 +228,10 @@ pub(super) fn profiles(
                 (true, _) if params.algorithm == ClusterAlgorithm::Dbscan => (
                     "Ruis (geen dichte groep)".to_owned(),
                     "Noise (no dense group)".to_owned(),
+                ),
+                (true, _) if params.algorithm == ClusterAlgorithm::CoreSet => (
+                    "Geen cocktail (alleen achtergrondproblemen)".to_owned(),
+                    "No cocktail (background problems only)".to_owned(),
                 ),
                 (true, _) => (
                     "Overige huishoudens (geen stabiel cluster)".to_owned(),

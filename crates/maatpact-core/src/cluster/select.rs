@@ -30,7 +30,7 @@ pub(super) fn choose(units: &Units<'_>, params: &ClusterParams) -> Result<Select
     });
     let ks: Vec<usize> = match (params.k, params.algorithm) {
         (KChoice::Fixed(k), _) => vec![k],
-        (KChoice::Auto, ClusterAlgorithm::Dbscan) => vec![0],
+        (KChoice::Auto, ClusterAlgorithm::Dbscan | ClusterAlgorithm::CoreSet) => vec![0],
         (KChoice::Auto, _) => {
             if units.len() < 2 {
                 return Err(Error::Data(

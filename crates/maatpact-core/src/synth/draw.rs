@@ -105,6 +105,15 @@ pub(super) fn sample_indices(rng: &mut impl Rng, n: usize, k: usize) -> Vec<usiz
     all
 }
 
+/// Shuffles `items` uniformly (Fisher-Yates).
+pub(super) fn shuffle<T>(rng: &mut impl Rng, items: &mut [T]) {
+    let n = items.len();
+    for i in 0..n.saturating_sub(1) {
+        let j = rng.gen_range(i..n);
+        items.swap(i, j);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use rand::SeedableRng;
@@ -162,5 +171,16 @@ mod tests {
         assert!(picked.windows(2).all(|w| w[0] < w[1]));
         assert!(picked.iter().all(|&i| i < 30));
         assert_eq!(sample_indices(&mut rng, 3, 10), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn shuffle_is_a_permutation() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(4);
+        let mut items: Vec<usize> = (0..30).collect();
+        shuffle(&mut rng, &mut items);
+        assert_ne!(items, (0..30).collect::<Vec<_>>());
+        items.sort_unstable();
+        assert_eq!(items, (0..30).collect::<Vec<_>>());
+        shuffle(&mut rng, &mut Vec::<u8>::new());
     }
 }

@@ -1,4 +1,5 @@
-//! The `maatpact` and `noise` presets: Maatpact Hart van Brabant, phase 1 and phase 2.
+//! The `maatpact` and `noise` presets, and the variants: Maatpact Hart van Brabant, phase 1
+//! and phase 2. The presets differ only in where the tags come from ([`TagSource`]).
 
 use rand::Rng;
 
@@ -11,6 +12,7 @@ use super::effects::{
 };
 use super::finance::{calibrate_phase1, split_cents};
 use super::tags::{IndependentModel, PlantedModel};
+use super::variants::VariantModel;
 use super::{NOISE_CLUSTER, SynthParams};
 
 /// The default number of cases: 51 in phase 1 and 70 in phase 2.
@@ -33,6 +35,8 @@ pub(super) enum TagSource {
     Planted(PlantedModel),
     /// Independent tags, no cocktail.
     Independent(IndependentModel),
+    /// A generator not designed with our clustering method (the variant presets).
+    Variant(VariantModel),
 }
 
 /// The number of phase-1 cases among `n`: the 51:70 split, rounded.
@@ -40,7 +44,8 @@ pub(super) fn phase1_cases(n: usize) -> usize {
     (n * DEFAULT_PHASE1_CASES + DEFAULT_CASES / 2) / DEFAULT_CASES
 }
 
-/// Generates the cases of the `maatpact` or `noise` preset.
+/// Generates the cases of the `maatpact` or `noise` preset or of a variant; `cocktails` are
+/// the ones `source` plants, by index.
 pub(super) fn generate(
     params: &SynthParams,
     config: &Config,
@@ -68,6 +73,10 @@ pub(super) fn generate(
                 model.draw(rng, &mut tags);
                 NOISE_CLUSTER.to_owned()
             }
+            TagSource::Variant(model) => match model.draw(rng, &mut tags).cocktail {
+                Some(cocktail) => cocktails[cocktail].id.clone(),
+                None => NOISE_CLUSTER.to_owned(),
+            },
         };
         let mut case = Case::new(case_id("MP", index + 1, width), tags.clone());
         case.true_cluster = Some(true_cluster);

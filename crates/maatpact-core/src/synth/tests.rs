@@ -648,6 +648,210 @@ fn presets_parse_and_print() {
     );
     assert_eq!(Preset::Maatpact.default_n_cases(), 121);
     assert_eq!(Preset::Maastricht.default_n_cases(), 30);
+    assert_eq!(
+        "No-Replacement".parse::<Preset>().unwrap(),
+        Preset::NoReplacement
+    );
+    assert!(err.to_string().contains("random6"), "{err}");
+    let ids: BTreeSet<&str> = Preset::ALL.iter().map(|p| p.id()).collect();
+    assert_eq!(ids.len(), Preset::ALL.len(), "ids are distinct");
+    for preset in Preset::VARIANTS {
+        assert!(Preset::ALL.contains(&preset));
+        assert!(preset.has_cocktails());
+        assert_eq!(preset.default_n_cases(), 121);
+    }
+    assert!(!Preset::Noise.has_cocktails() && !Preset::Maastricht.has_cocktails());
+    assert!(Preset::Maatpact.has_cocktails());
+}
+
+/// The share of `synthetic`'s cases whose `true_cluster` is `noise`.
+fn noise_share(synthetic: &Synthetic) -> f64 {
+    let noise = synthetic
+        .cases
+        .iter()
+        .filter(|c| c.true_cluster.as_deref() == Some(NOISE_CLUSTER))
+        .count();
+    noise as f64 / synthetic.cases.len() as f64
+}
+
+/// Mean number of tags per case.
+fn mean_tags(synthetic: &Synthetic) -> f64 {
+    let total: usize = synthetic.cases.iter().map(|c| c.tags.len()).sum();
+    total as f64 / synthetic.cases.len() as f64
+}
+
+#[test]
+fn every_variant_gives_121_valid_cases_with_planted_cocktails_deterministically() {
+    for preset in Preset::VARIANTS {
+        let synthetic = generate(preset, 42, None);
+        assert_eq!(synthetic, generate(preset, 42, None), "{preset}");
+        assert_ne!(
+            synthetic.cases,
+            generate(preset, 43, None).cases,
+            "{preset}"
+        );
+        assert_eq!(synthetic.cases.len(), 121, "{preset}");
+        assert_eq!(in_phase(&synthetic.cases, "1").count(), 51, "{preset}");
+        assert!(!synthetic.cocktails.is_empty(), "{preset}");
+        let ids: BTreeSet<&str> = synthetic.cocktails.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids.len(), synthetic.cocktails.len(), "{preset}");
+        for cocktail in &synthetic.cocktails {
+            assert!(cocktail.tags.windows(2).all(|w| w[0] < w[1]), "{preset}");
+            assert!(!cocktail.label_nl.is_empty() && !cocktail.label_en.is_empty());
+        }
+        let mut planted = 0;
+        for case in &synthetic.cases {
+            assert!(!case.tags.is_empty(), "{preset}: {}", case.case_id);
+            assert!(case.tags.windows(2).all(|w| w[0] < w[1]));
+            assert!(
+                case.tags
+                    .iter()
+                    .all(|t| t.index() < synthetic.vocabulary.len())
+            );
+            let label = case.true_cluster.as_deref().unwrap();
+            assert!(label == NOISE_CLUSTER || ids.contains(label), "{label}");
+            planted += usize::from(label != NOISE_CLUSTER);
+            assert!(case.municipality.is_some() && case.start_date.is_some());
+        }
+        assert!(planted > 80, "{preset}: {planted} cocktail cases");
+    }
+    let config = Config::default();
+    assert_eq!(
+        generate(Preset::Skewed, 1, None).cocktails,
+        config.cocktails
+    );
+    let overlap = generate(Preset::Overlap, 1, None).cocktails;
+    let overlap_ids: Vec<&str> = overlap.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        overlap_ids,
+        ["cocktail_a", "cocktail_b", "cocktail_c", "cocktail_d"]
+    );
+    assert_eq!(overlap[1].label_en.matches(" + ").count(), 2);
+}
+
+#[test]
+fn skewed_background_puts_schulden_in_about_half_of_all_households() {
+    let config = Config::default();
+    let synthetic = generate(Preset::Skewed, 42, Some(20_000));
+    let schulden = tag(&config, "schulden");
+    let prevalence = synthetic
+        .cases
+        .iter()
+        .filter(|c| c.has_tag(schulden))
+        .count() as f64
+        / 20_000.0;
+    assert!((0.4..=0.6).contains(&prevalence), "{prevalence}");
+    // Not the maatpact model's courtesy: background tags may complete another cocktail.
+    let completes_other = synthetic.cases.iter().any(|case| {
+        synthetic.cocktails.iter().any(|c| {
+            case.true_cluster.as_deref() != Some(c.id.as_str())
+                && c.tags.iter().all(|&t| case.has_tag(t))
+        })
+    });
+    assert!(completes_other);
+}
+
+#[test]
+fn noise20_has_a_fifth_of_households_in_no_cocktail() {
+    let share = noise_share(&generate(Preset::Noise20, 42, Some(20_000)));
+    assert!((0.18..=0.22).contains(&share), "{share}");
+    let base = noise_share(&generate(Preset::Skewed, 42, Some(20_000)));
+    assert!((0.08..=0.12).contains(&base), "{base}");
+}
+
+#[test]
+fn drawing_without_replacement_gives_more_tags() {
+    for seed in [42, 7] {
+        let with = mean_tags(&generate(Preset::Skewed, seed, Some(20_000)));
+        let without = mean_tags(&generate(Preset::NoReplacement, seed, Some(20_000)));
+        assert!(without > with, "seed {seed}: {without} <= {with}");
+    }
+}
+
+#[test]
+fn random6_plants_six_unnested_cocktails_over_30_tags() {
+    let config = Config::default();
+    for seed in [42, 7, 1_000] {
+        let synthetic = generate(Preset::Random6, seed, Some(200));
+        assert_eq!(synthetic.vocabulary.len(), 30);
+        assert_eq!(synthetic.vocabulary.id(TagId(22)), "extra_01");
+        assert_eq!(synthetic.vocabulary.id(TagId(29)), "extra_08");
+        let cocktails = &synthetic.cocktails;
+        assert_eq!(cocktails.len(), 6);
+        for (index, cocktail) in cocktails.iter().enumerate() {
+            assert_eq!(cocktail.id, format!("cocktail_{}", index + 1));
+            assert!((3..=4).contains(&cocktail.tags.len()));
+            for other in &cocktails[index + 1..] {
+                let nested = |a: &[TagId], b: &[TagId]| a.iter().all(|t| b.contains(t));
+                assert!(!nested(&cocktail.tags, &other.tags));
+                assert!(!nested(&other.tags, &cocktail.tags));
+            }
+        }
+        // The structure does not depend on the number of cases.
+        assert_eq!(
+            &generate(Preset::Random6, seed, Some(5)).cocktails,
+            cocktails
+        );
+    }
+    assert_ne!(
+        generate(Preset::Random6, 42, Some(5)).cocktails,
+        generate(Preset::Random6, 43, Some(5)).cocktails
+    );
+    let with_extra = generate_with(
+        Preset::Random6,
+        42,
+        Some(5),
+        PlantedParams {
+            extra_tags: 3,
+            ..PlantedParams::default()
+        },
+    );
+    assert_eq!(with_extra.vocabulary.len(), config.vocabulary.len() + 3 + 8);
+}
+
+#[test]
+fn variants_ignore_every_planted_knob_but_extra_tags() {
+    let changed = PlantedParams {
+        keep_probability: 0.1,
+        background_tags_mean: 7.0,
+        noise_fraction: 0.9,
+        extra_tags: 0,
+        n_cocktails: Some(9),
+    };
+    for preset in Preset::VARIANTS {
+        assert_eq!(
+            generate_with(preset, 42, Some(300), changed.clone()),
+            generate(preset, 42, Some(300)),
+            "{preset}"
+        );
+    }
+    let extra = PlantedParams {
+        extra_tags: 5,
+        ..PlantedParams::default()
+    };
+    let skewed = generate_with(Preset::Skewed, 42, Some(300), extra);
+    assert_eq!(
+        skewed.vocabulary.len(),
+        Config::default().vocabulary.len() + 5
+    );
+}
+
+#[test]
+fn variants_refuse_configs_that_cannot_carry_them() {
+    let tiny = Config::default()
+        .with_overrides(
+            "mode = \"replace\"\n\
+             [[tags]]\nid = \"a\"\nlabel_nl = \"A\"\nlabel_en = \"A\"\n",
+            "tiny.toml",
+        )
+        .unwrap();
+    for preset in [Preset::Skewed, Preset::Overlap] {
+        let err = synthesize(&SynthParams::new(preset, 1), &tiny).unwrap_err();
+        assert!(matches!(err, Error::Data(_)), "{preset}: {err}");
+    }
+    let random = synthesize(&SynthParams::new(Preset::Random6, 1), &tiny).unwrap();
+    assert_eq!(random.vocabulary.len(), 9);
+    assert_eq!(random.cocktails.len(), 6);
 }
 
 #[test]
@@ -768,10 +972,10 @@ proptest! {
             match (preset, case.true_cluster.as_deref()) {
                 (Preset::Maastricht, label) => prop_assert_eq!(label, None),
                 (Preset::Noise, label) => prop_assert_eq!(label, Some(NOISE_CLUSTER)),
-                (Preset::Maatpact, Some(label)) => {
+                (_, Some(label)) => {
                     prop_assert!(label == NOISE_CLUSTER || labels.contains(label));
                 }
-                (Preset::Maatpact, None) => prop_assert!(false, "a maatpact case without truth"),
+                (_, None) => prop_assert!(false, "a {} case without truth", preset),
             }
         }
         if preset == Preset::Maastricht {

@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use maatpact_core::{
     BernoulliClasses, Case, ClusterAlgorithm, ClusterParams, Config, KChoice, PlantedParams,
-    Preset, SynthParams, TagMatrix, adjusted_rand_index, cluster, normalized_mutual_information,
-    oracle_labels, synthesize,
+    Preset, SynthParams, TagMatrix, adjusted_rand_index, cluster, defining_tags_of_partition,
+    normalized_mutual_information, oracle_labels, synthesize,
 };
 
 use super::folder::Folder;
@@ -29,7 +29,11 @@ pub struct BenchSettings {
     pub sizes: Vec<usize>,
     /// Methods to run.
     pub algorithms: Vec<ClusterAlgorithm>,
-    /// Fractions of noise cases (no cocktail); `1.0` is the `noise` preset: no structure.
+    /// Generators: `maatpact` (with the noise levels below), `noise`, or any of the
+    /// variants of [`Preset::VARIANTS`], which we did not design the methods on.
+    pub presets: Vec<Preset>,
+    /// Fractions of noise cases (no cocktail) for the `maatpact` preset; `1.0` is the
+    /// `noise` preset: no structure.
     pub noise_levels: Vec<f64>,
     /// Repeats per cell, each with its own data seed.
     pub repeats: usize,
@@ -55,7 +59,9 @@ pub struct BenchSettings {
 pub struct BenchRow {
     /// Number of cases.
     pub size: usize,
-    /// Noise level.
+    /// The generator (`maatpact`, `noise` or a variant).
+    pub preset: String,
+    /// Noise level: the share of households in no cocktail.
     pub noise: f64,
     /// Method, `oracle` or `true_model`.
     pub algorithm: String,
@@ -69,6 +75,8 @@ pub struct BenchRow {
     pub silhouette: Option<f64>,
     /// Planted cocktails that came back as a cluster with exactly their tags.
     pub recovered: Option<usize>,
+    /// Clusters with two or more defining tags that are no planted cocktail.
+    pub invented: Option<usize>,
     /// Planted cocktails.
     pub planted: usize,
     /// Clusters found.
@@ -117,14 +125,33 @@ pub fn run_bench(settings: &BenchSettings, progress: &dyn Fn(&str)) -> Result<Ve
         return Err(Error::Usage(format!("noise level {bad} is not in [0, 1]")));
     }
     let config = Config::default();
+    let mut data_sets: Vec<(Preset, f64)> = Vec::new();
+    for &preset in &settings.presets {
+        match preset {
+            Preset::Maatpact => data_sets.extend(settings.noise_levels.iter().map(|&noise| {
+                let preset = if noise >= 1.0 {
+                    Preset::Noise
+                } else {
+                    Preset::Maatpact
+                };
+                (preset, noise)
+            })),
+            Preset::Maastricht => {
+                return Err(Error::Usage(
+                    "bench needs planted cocktails or none: maastricht plants no truth".into(),
+                ));
+            }
+            other => data_sets.push((other, nominal_noise(other))),
+        }
+    }
     let mut rows = Vec::new();
     for &size in &settings.sizes {
-        for &noise in &settings.noise_levels {
+        for &(preset, noise) in &data_sets {
             for repeat in 0..settings.repeats {
                 rows.extend(bench_data_set(
                     settings,
                     &config,
-                    (size, noise, repeat),
+                    (preset, size, noise, repeat),
                     progress,
                 )?);
             }
@@ -151,6 +178,21 @@ struct Truth {
 }
 
 impl Truth {
+    /// Of a clustering's defining tag sets: the planted cocktails among them (exactly), and
+    /// the sets of two or more tags that match none.
+    fn found_and_invented(&self, described: &[Vec<maatpact_core::TagId>]) -> (usize, usize) {
+        let found = self
+            .planted
+            .iter()
+            .filter(|tags| described.contains(tags))
+            .count();
+        let invented = described
+            .iter()
+            .filter(|d| d.len() >= 2 && !self.planted.contains(d))
+            .count();
+        (found, invented)
+    }
+
     /// ARI and NMI against the truth. Against a truth of one class (the noise preset) they
     /// are 0/0: they say nothing, and are left empty rather than shown as 1 for the oracle.
     fn agreement(&self, labels: &[usize]) -> Option<(f64, f64)> {
@@ -163,19 +205,23 @@ impl Truth {
     }
 }
 
+/// The share of households in no cocktail that a generator plants.
+fn nominal_noise(preset: Preset) -> f64 {
+    match preset {
+        Preset::Noise => 1.0,
+        Preset::Noise20 => 0.2,
+        _ => 0.1,
+    }
+}
+
 /// Every method, and the ceilings, on one synthetic data set.
 fn bench_data_set(
     settings: &BenchSettings,
     config: &Config,
-    (size, noise, repeat): (usize, f64, usize),
+    (preset, size, noise, repeat): (Preset, usize, f64, usize),
     progress: &dyn Fn(&str),
 ) -> Result<Vec<BenchRow>> {
     let data_seed = settings.seed.wrapping_add(repeat as u64);
-    let preset = if noise >= 1.0 {
-        Preset::Noise
-    } else {
-        Preset::Maatpact
-    };
     let generate = |n_cases: usize, seed: u64| {
         synthesize(
             &SynthParams {
@@ -206,11 +252,28 @@ fn bench_data_set(
     };
     let base = RowBase {
         size,
+        preset,
         noise,
         repeat,
         truth: &truth,
     };
     let mut rows = vec![base.scored("oracle", &oracle_labels(&matrix, &truth.labels))];
+    // The ceiling of found and invented: the true grouping described by the same rule as
+    // every method's clusters (households in no cocktail have no defining tags).
+    let n_planted = synthetic.cocktails.len();
+    let described = defining_tags_of_partition(
+        &matrix,
+        &truth.labels,
+        n_planted + 1,
+        Some(n_planted),
+        &ClusterParams::default(),
+    );
+    let (found, invented) = truth.found_and_invented(&described);
+    rows.push(BenchRow {
+        recovered: Some(found),
+        invented: Some(invented),
+        ..base.scored("true_grouping", &truth.labels)
+    });
     if truth.informative && settings.true_model_cases > 0 {
         // Fitted on the generator's other cases, it does not know the sample's labels: the
         // oracle's advantage on small samples shows against it.
@@ -224,7 +287,7 @@ fn bench_data_set(
     }
     for &algorithm in &settings.algorithms {
         progress(&format!(
-            "n={size} noise={noise} repeat={repeat} {algorithm}"
+            "n={size} {preset} noise={noise} repeat={repeat} {algorithm}"
         ));
         let params = ClusterParams {
             algorithm,
@@ -242,6 +305,7 @@ fn bench_data_set(
 /// What every row of one data set shares.
 struct RowBase<'a> {
     size: usize,
+    preset: Preset,
     noise: f64,
     repeat: usize,
     truth: &'a Truth,
@@ -251,6 +315,7 @@ impl RowBase<'_> {
     fn empty(&self, algorithm: &str) -> BenchRow {
         BenchRow {
             size: self.size,
+            preset: self.preset.to_string(),
             noise: self.noise,
             algorithm: algorithm.into(),
             repeat: self.repeat,
@@ -258,6 +323,7 @@ impl RowBase<'_> {
             nmi: None,
             silhouette: None,
             recovered: None,
+            invented: None,
             planted: self.truth.planted.len(),
             k: None,
             seconds: None,
@@ -291,15 +357,16 @@ impl RowBase<'_> {
         let peak = if measured { peak_memory_mib() } else { None };
         match outcome {
             Ok(result) => {
-                let recovered = self
-                    .truth
-                    .planted
+                let described: Vec<Vec<maatpact_core::TagId>> = result
+                    .profiles
                     .iter()
-                    .filter(|tags| result.profiles.iter().any(|p| &p.defining_tags == *tags))
-                    .count();
+                    .map(|p| p.defining_tags.clone())
+                    .collect();
+                let (recovered, invented) = self.truth.found_and_invented(&described);
                 BenchRow {
                     silhouette: result.structure.silhouette,
                     recovered: Some(recovered),
+                    invented: Some(invented),
                     k: Some(result.clustering.n_clusters()),
                     seconds: Some(seconds),
                     peak_mib: peak,
@@ -318,6 +385,7 @@ impl RowBase<'_> {
 pub fn bench_table(rows: &[BenchRow]) -> Table {
     let mut table = Table::new(&[
         "size",
+        "preset",
         "noise",
         "algorithm",
         "repeat",
@@ -325,6 +393,7 @@ pub fn bench_table(rows: &[BenchRow]) -> Table {
         "nmi",
         "silhouette",
         "recovered",
+        "invented",
         "planted",
         "k",
         "seconds",
@@ -336,6 +405,7 @@ pub fn bench_table(rows: &[BenchRow]) -> Table {
         .map(|r| {
             vec![
                 r.size.to_string(),
+                r.preset.clone(),
                 fixed(r.noise, 2),
                 r.algorithm.clone(),
                 r.repeat.to_string(),
@@ -343,6 +413,7 @@ pub fn bench_table(rows: &[BenchRow]) -> Table {
                 fixed_opt(r.nmi, 4),
                 fixed_opt(r.silhouette, 4),
                 r.recovered.map(|v| v.to_string()).unwrap_or_default(),
+                r.invented.map(|v| v.to_string()).unwrap_or_default(),
                 r.planted.to_string(),
                 r.k.map(|v| v.to_string()).unwrap_or_default(),
                 fixed_opt(r.seconds, 3),
@@ -368,8 +439,9 @@ type CellKey = (usize, String, String);
 fn cells(rows: &[BenchRow]) -> BTreeMap<CellKey, Vec<&BenchRow>> {
     let mut cells: BTreeMap<CellKey, Vec<&BenchRow>> = BTreeMap::new();
     for row in rows {
+        let data = format!("{} {}", row.preset, fixed(row.noise, 2));
         cells
-            .entry((row.size, fixed(row.noise, 2), row.algorithm.clone()))
+            .entry((row.size, data, row.algorithm.clone()))
             .or_default()
             .push(row);
     }
@@ -405,11 +477,33 @@ pub fn bench_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
             summary(members.iter().filter_map(|r| r.ari).collect(), 3),
             summary(members.iter().filter_map(|r| r.nmi).collect(), 3),
             summary(members.iter().filter_map(|r| r.silhouette).collect(), 3),
-            members
-                .iter()
-                .filter_map(|r| r.recovered.map(|v| format!("{v}/{}", r.planted)))
-                .collect::<Vec<_>>()
-                .join(" "),
+            summary(
+                members
+                    .iter()
+                    .filter_map(|r| r.recovered.map(|v| v as f64))
+                    .collect(),
+                1,
+            ),
+            summary(
+                members
+                    .iter()
+                    .filter_map(|r| r.invented.map(|v| v as f64))
+                    .collect(),
+                1,
+            ),
+            {
+                let scored: Vec<&&BenchRow> =
+                    members.iter().filter(|r| r.recovered.is_some()).collect();
+                let perfect = scored
+                    .iter()
+                    .filter(|r| r.recovered == Some(r.planted) && r.invented == Some(0))
+                    .count();
+                if scored.is_empty() {
+                    String::new()
+                } else {
+                    format!("{perfect}/{}", scored.len())
+                }
+            },
             summary(members.iter().filter_map(|r| r.seconds).collect(), 3),
             summary(members.iter().filter_map(|r| r.peak_mib).collect(), 0),
             skipped
@@ -421,7 +515,7 @@ pub fn bench_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
     let blocks = vec![
         Block::Heading(1, "maatpact bench".into()),
         Block::Paragraph(format!(
-            "Synthetic data (maatpact preset; noise level 1.00 is the noise preset), {} planted cocktails, {} extra tags, {} repeat(s) from seed {}, k {}. Median (range) over repeats. `oracle` is a Bernoulli model per true cluster fitted with the true labels: the ceiling for ARI. `true_model` is the same model fitted on {} other cases of the same generator: fitted on the sample itself, the oracle knows its labels, which on small samples puts it above anything that does not. Peak memory is the process's peak resident set during the run (Linux).",
+            "Synthetic data (the maatpact preset at each noise level, where 1.00 is the noise preset, and the generator variants named), {} planted cocktails (maatpact preset), {} extra tags, {} repeat(s) from seed {}, k {}. Median (range) over repeats. `oracle` is a Bernoulli model per true cluster fitted with the true labels: the ceiling for ARI. `true_grouping` is the planted grouping itself, described by the same defining-tag rule as every method's clusters: the ceiling for found and invented. Found counts planted cocktails that come back as a cluster with exactly their tags; invented counts clusters of two or more defining tags that match none. `true_model` is the same model fitted on {} other cases of the same generator: fitted on the sample itself, the oracle knows its labels, which on small samples puts it above anything that does not. Peak memory is the process's peak resident set during the run (Linux).",
             settings.n_cocktails,
             settings.extra_tags,
             settings.repeats,
@@ -432,12 +526,14 @@ pub fn bench_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
         Block::Table(
             [
                 "size",
-                "noise",
+                "data (noise)",
                 "algorithm",
                 "ARI",
                 "NMI",
                 "silhouette",
-                "recovered",
+                "found (of planted)",
+                "invented",
+                "all found, none invented",
                 "seconds",
                 "peak MiB",
                 "status",
