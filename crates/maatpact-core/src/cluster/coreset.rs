@@ -7,13 +7,21 @@
 //! `|S_k|` probabilities, not one probability per tag as a latent class does, which is what
 //! a programme of 30 to 300 households can support.
 //!
-//! The structure is found greedily, as a description-length search:
-//! 1. Candidate cores are the closed frequent combinations of two or more tags with lift
-//!    above 1, found on the weighted distinct profiles.
-//! 2. Starting from the background alone, the candidate whose addition lowers the
-//!    description length most is added, and EM refits all parameters; this repeats until no
-//!    candidate helps (or, for a fixed k, until there are k cocktails).
-//! 3. Each core is refined by adding or removing one tag at a time while that helps.
+//! The structure is a description-length search over several starts:
+//! 1. The background alone (no cocktail).
+//! 2. A forward path: candidate cores are the closed frequent combinations of two or more
+//!    tags with lift above 1, found on the weighted distinct profiles; starting from the
+//!    background, the candidate whose addition lowers the description length most is
+//!    added and EM refits everything, up to `k_max` cocktails. Every model on the path is
+//!    a start: one cocktail alone may not pay for itself while the others still sit in the
+//!    background.
+//! 3. Latent class fits with 1 to `k_max` classes, each class's core being the tags most
+//!    of it carries more often than overall. Latent classes split cocktails that share two
+//!    tags, which a forward path of single additions does not.
+//!
+//! The start with the shortest description wins, and each of its cores is then refined by
+//! adding or removing one tag at a time while that helps. With a fixed k, only starts with
+//! k cocktails count.
 //!
 //! The description length is `−log L + ½ p ln n + Σ_k ln C(T, |S_k|)`: BIC's penalty for the
 //! `p` free parameters, plus what it costs to say which `|S_k|` of the `T` tags form each
@@ -41,7 +49,7 @@ const INITIAL_CORE_PROBABILITY: f64 = 0.9;
 /// A core tag is carried by at least this share of its cocktail's households. Without it,
 /// a tag that the cocktail's households lack would fit as a "core" tag of probability 0:
 /// a cocktail is problems that occur together, not problems that are absent.
-const MIN_CORE_PROBABILITY: f64 = 0.5;
+const MIN_CORE_PROBABILITY: f64 = 0.7;
 
 /// The units as the model reads them.
 struct Data {
@@ -418,7 +426,12 @@ fn refine(data: &Data, mut current: Fitted) -> Fitted {
                 if current.model.cores.iter().any(|c| *c == model.cores[k]) {
                     continue;
                 }
-                let trial = refit(data, model, FULL_ITERATIONS);
+                // A short run to judge the change, a full one only for a change that helps.
+                let trial = refit(data, model, TRIAL_ITERATIONS);
+                if !(trial.is_cocktail_model() && trial.length < current.length - 1e-9) {
+                    continue;
+                }
+                let trial = refit(data, trial.model, FULL_ITERATIONS);
                 if trial.is_cocktail_model() && trial.length < current.length - 1e-9 {
                     current = trial;
                     improved = true;
@@ -432,6 +445,84 @@ fn refine(data: &Data, mut current: Fitted) -> Fitted {
     current
 }
 
+/// The shortest of two fitted models (ties: the first).
+fn shorter(a: Fitted, b: Fitted) -> Fitted {
+    if b.length < a.length { b } else { a }
+}
+
+/// Starts from latent class fits: each class of a `k`-class model becomes a cocktail whose
+/// core is the tags most of the class carries, more often than overall (classes without
+/// two such tags join the background). Latent classes split overlapping cocktails well
+/// once there are a few hundred households; the core-set model then says how many of them
+/// pay for themselves.
+fn from_latent_classes(
+    data: &Data,
+    units: &Units<'_>,
+    k: usize,
+    params: &ClusterParams,
+) -> Option<Fitted> {
+    let (lca, _, _) = super::lca::fit_model(units, k, params, params.seed);
+    let prevalence = CoreSetModel::background_only(data).background;
+    let mut model = CoreSetModel::background_only(data);
+    for (class, probabilities) in lca.tag_probabilities.iter().enumerate() {
+        let core: Vec<usize> = (0..data.n_tags)
+            .filter(|&t| {
+                probabilities[t] >= MIN_CORE_PROBABILITY && probabilities[t] > prevalence[t]
+            })
+            .collect();
+        if core.len() < 2 || model.cores.contains(&core) {
+            continue;
+        }
+        model = model.with_core(&core, lca.shares[class] * 2.0);
+    }
+    if model.cores.is_empty() {
+        return None;
+    }
+    let mut fitted = refit(data, model, FULL_ITERATIONS);
+    // Tags that EM shows most of a cocktail lacks leave its core; a core left with fewer
+    // than two tags is no cocktail.
+    while !fitted.is_cocktail_model() {
+        let mut model = fitted.model.clone();
+        let mut k = 0;
+        while k < model.cores.len() {
+            let keep: Vec<bool> = model.core_probabilities[k]
+                .iter()
+                .map(|&q| q >= MIN_CORE_PROBABILITY)
+                .collect();
+            let core: Vec<usize> = model.cores[k]
+                .iter()
+                .zip(&keep)
+                .filter(|p| *p.1)
+                .map(|p| *p.0)
+                .collect();
+            if core.len() < 2
+                || model.shares[k + 1] * 1e6 <= 1.0
+                || model.cores[..k].contains(&core)
+            {
+                model.cores.remove(k);
+                model.core_probabilities.remove(k);
+                let share = model.shares.remove(k + 1);
+                model.shares[0] += share;
+                continue;
+            }
+            let q: Vec<f64> = model.core_probabilities[k]
+                .iter()
+                .zip(&keep)
+                .filter(|p| *p.1)
+                .map(|p| *p.0)
+                .collect();
+            model.cores[k] = core;
+            model.core_probabilities[k] = q;
+            k += 1;
+        }
+        if model.cores.is_empty() {
+            return None;
+        }
+        fitted = refit(data, model, FULL_ITERATIONS);
+    }
+    Some(fitted)
+}
+
 /// Fits the mixture: `k` cocktails when given, else as many as shorten the description
 /// (at most `params.k_max`).
 pub(super) fn fit_model(
@@ -443,36 +534,45 @@ pub(super) fn fit_model(
     // A core must be carried by a few households at least: 3, or 5% of them.
     let min_support = (3.0 / data.total).clamp(0.05, 1.0);
     let candidates = candidates(&data, min_support);
-    let mut current = refit(&data, CoreSetModel::background_only(&data), FULL_ITERATIONS);
-    // Forward along the path of best additions up to `k_max`, then the shortest model on
-    // it: one cocktail alone may not pay for itself while the others still sit in the
+    let background = refit(&data, CoreSetModel::background_only(&data), FULL_ITERATIONS);
+    // Forward along the path of best additions up to `k_max`, keeping the shortest model
+    // on it: one cocktail alone may not pay for itself while the others still sit in the
     // background, so stopping at the first step that does not help would miss them all.
     let wanted = k.unwrap_or(params.k_max);
-    let mut best_on_path = None;
+    let mut current = refit(&data, background.model.clone(), 0);
+    let mut best: Option<Fitted> = None;
+    let keep = |best: Option<Fitted>, next: Fitted| match best {
+        Some(b) => Some(shorter(b, next)),
+        None => Some(next),
+    };
     while current.model.cores.len() < wanted {
         match add_best(&data, &current, &candidates, true) {
             Some(next) => current = next,
             None => break,
         }
-        if k.is_none()
-            && best_on_path
-                .as_ref()
-                .is_none_or(|b: &Fitted| current.length < b.length)
-        {
-            best_on_path = Some(Fitted {
-                model: current.model.clone(),
-                length: current.length,
-            });
+        if k.is_none_or(|k| current.model.cores.len() == k) {
+            best = keep(best, refit(&data, current.model.clone(), 0));
         }
     }
-    if k.is_none() {
-        let background = refit(&data, CoreSetModel::background_only(&data), FULL_ITERATIONS);
-        current = match best_on_path {
-            Some(best) if best.length < background.length => best,
-            _ => background,
-        };
+    // A latent class model may hold more classes than cocktails (classes of background
+    // households have no core), so a fixed k also tries a few more classes.
+    let classes: Vec<usize> = match k {
+        Some(k) => (k..=(k + 3).min(params.k_max.max(k))).collect(),
+        None => (1..=params.k_max).collect(),
+    };
+    for classes in classes {
+        if let Some(start) = from_latent_classes(&data, units, classes, params)
+            && k.is_none_or(|k| start.model.cores.len() == k)
+        {
+            best = keep(best, start);
+        }
     }
-    refine(&data, current).model
+    let chosen = match (best, k) {
+        (Some(best), Some(_)) => best,
+        (Some(best), None) => shorter(background, best),
+        (None, _) => background,
+    };
+    refine(&data, chosen).model
 }
 
 /// Fits the mixture and labels each unit by its most probable class (ties: the lowest);
@@ -504,6 +604,16 @@ pub(super) fn fit(units: &Units<'_>, k: Option<usize>, params: &ClusterParams) -
         log_likelihood: Some((log_likelihood, model.n_parameters())),
         noise_label: Some(0),
         dendrogram: None,
+        cores: Some(
+            std::iter::once(Vec::new())
+                .chain(
+                    model
+                        .cores
+                        .iter()
+                        .map(|core| core.iter().map(|&t| crate::case::TagId(t as u32)).collect()),
+                )
+                .collect(),
+        ),
     }
 }
 

@@ -91,6 +91,7 @@ pub(super) fn fit(units: &Units<'_>, ks: &[usize], params: &ClusterParams) -> Re
                 log_likelihood: None,
                 noise_label: None,
                 dendrogram: Some(dendrogram.clone()),
+                cores: None,
             }
         })
         .collect())

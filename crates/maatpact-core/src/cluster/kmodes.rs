@@ -57,6 +57,7 @@ pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64
         log_likelihood: None,
         noise_label: None,
         dendrogram: None,
+        cores: None,
     }
 }
 

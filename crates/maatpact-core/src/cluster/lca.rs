@@ -145,6 +145,7 @@ pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64
         log_likelihood: Some((log_likelihood, model.n_parameters())),
         noise_label: None,
         dendrogram: None,
+        cores: None,
     }
 }
 

@@ -104,6 +104,7 @@ fn plain_fit(requested_k: usize, labels: Vec<usize>, n_labels: usize) -> UnitFit
         log_likelihood: None,
         noise_label: None,
         dendrogram: None,
+        cores: None,
     }
 }
 

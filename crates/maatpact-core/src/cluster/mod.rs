@@ -485,6 +485,9 @@ pub struct Clustering {
     /// no dense region), and the households of dissolved unstable clusters
     /// ([`ClusterParams::dissolve_unstable`]).
     pub noise_cluster: Option<usize>,
+    /// The core-set mixture only: per cluster, the core tags the model fitted, which are
+    /// then its defining tags.
+    pub cores: Option<Vec<Vec<crate::case::TagId>>>,
 }
 
 impl Clustering {
@@ -788,6 +791,9 @@ pub(crate) struct UnitFit {
     /// The raw label of DBSCAN's noise.
     pub noise_label: Option<usize>,
     pub dendrogram: Option<Dendrogram>,
+    /// The core-set mixture only: per raw label, the cocktail's core tags (none for the
+    /// class of no cocktail).
+    pub cores: Option<Vec<Vec<crate::case::TagId>>>,
 }
 
 impl UnitFit {
@@ -979,12 +985,22 @@ pub(crate) fn finish(
         }
         out
     });
+    let cores = fit.cores.as_ref().map(|raw_cores| {
+        let mut out = vec![Vec::new(); k];
+        for (raw, core) in raw_cores.iter().enumerate() {
+            if let Some(Some(number)) = new.get(raw) {
+                out[*number] = core.clone();
+            }
+        }
+        out
+    });
     Clustering {
         labels,
         k,
         distances,
         probabilities,
         noise_cluster: fit.noise_label.and_then(|l| new[l]),
+        cores,
     }
 }
 

@@ -201,6 +201,20 @@ pub(super) fn profiles(
                 .collect();
             let defining_tags: Vec<TagId> = if noise {
                 Vec::new()
+            } else if let Some(cores) = &clustering.cores {
+                // A model of core sets says itself what defines each cocktail, plus the
+                // tags nearly all of its households carry (the dominant clause of the rule
+                // below): a problem as common as housing is background to the model, but
+                // part of every cocktail to its readers.
+                let mut tags_of: Vec<TagId> = cores[cluster].clone();
+                tags_of.extend(
+                    tags.iter()
+                        .filter(|s| s.prevalence >= params.defining_dominant_prevalence)
+                        .map(|s| s.tag),
+                );
+                tags_of.sort_unstable();
+                tags_of.dedup();
+                tags_of
             } else {
                 tags.iter()
                     .filter(|s| is_defining(s.prevalence, s.lift, params))

@@ -212,6 +212,18 @@ pub(super) fn dissolve_unstable(
         log_likelihood: None,
         noise_label: Some(rest),
         dendrogram: None,
+        // The dissolved clusters' cores go with them; the rest group has none.
+        cores: clustering.cores.as_ref().map(|cores| {
+            (0..k.max(rest + 1))
+                .map(|c| {
+                    if c == rest || dissolved.contains(&c) {
+                        Vec::new()
+                    } else {
+                        cores[c].clone()
+                    }
+                })
+                .collect()
+        }),
     };
     let after = finish(matrix, profile_of_case, units, &fit, params);
     // Old number of each new cluster: a case that kept its cluster tells.
