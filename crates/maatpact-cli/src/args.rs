@@ -122,7 +122,7 @@ pub struct MineArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ClusterArgs {
     /// The clustering method
-    #[arg(long, value_name = "kmodes|hierarchical|lca|kmeans|dbscan|gmm")]
+    #[arg(long, value_name = "kmodes|hierarchical|lca|kmeans|dbscan|gmm|coreset")]
     pub algorithm: Option<maatpact_core::ClusterAlgorithm>,
     /// The number of clusters, or auto (chosen in 2..=10 by the mean Jaccard silhouette)
     #[arg(long, default_value = "auto")]
@@ -253,7 +253,7 @@ pub struct BenchArgs {
     /// Numbers of cases
     #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
     pub sizes: Vec<usize>,
-    /// Methods: all, or a list of kmodes, hierarchical, lca, kmeans, dbscan, gmm
+    /// Methods: all, or a list of kmodes, hierarchical, lca, kmeans, dbscan, gmm, coreset
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub algorithms: Vec<String>,
     /// Generators: maatpact (at each --noise level), noise, or the variants skewed, keep08,

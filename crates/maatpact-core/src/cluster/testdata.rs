@@ -23,7 +23,8 @@ pub(crate) fn noise(n_cases: usize, seed: u64) -> Planted {
     synthetic(Preset::Noise, Some(n_cases), seed)
 }
 
-fn synthetic(preset: Preset, n_cases: Option<usize>, seed: u64) -> Planted {
+/// Any preset's data; the references are the planted cocktails (the config's for `noise`).
+pub(crate) fn synthetic(preset: Preset, n_cases: Option<usize>, seed: u64) -> Planted {
     let config = Config::default();
     let params = SynthParams {
         preset,
@@ -49,6 +50,10 @@ fn synthetic(preset: Preset, n_cases: Option<usize>, seed: u64) -> Planted {
         matrix,
         truth,
         vocabulary: data.vocabulary,
-        cocktails: config.cocktails,
+        cocktails: if data.cocktails.is_empty() {
+            config.cocktails
+        } else {
+            data.cocktails
+        },
     }
 }
