@@ -164,6 +164,11 @@ pub struct ClusterCommandArgs {
     /// publication; without it they are not written
     #[arg(long, value_name = "DIR")]
     pub internal: Option<PathBuf>,
+    /// Also ask of each reference cocktail of the config whether the data confirm it,
+    /// nuance it (a tag added or dropped) or do not support it, and which new cocktails
+    /// they support beyond them (confirm.csv)
+    #[arg(long)]
+    pub confirm: bool,
     #[command(flatten)]
     pub load: LoadArgs,
 }

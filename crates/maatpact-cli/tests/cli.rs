@@ -450,3 +450,55 @@ fn mine_reads_only_its_columns_but_refuses_personal_data_anywhere() {
         "{text}"
     );
 }
+
+/// `cluster --confirm` on the sample confirms the four reference cocktails and writes
+/// confirm.csv beside the clusters; on noise it confirms none.
+#[test]
+fn cluster_confirm_judges_each_reference_cocktail() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = maatpact(&[
+        "cluster",
+        "data-sample/cases.csv",
+        "--confirm",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let rows = csv_records(&out.join("confirm.csv"));
+    let statuses: Vec<(&str, &str)> = rows.iter().map(|r| (&r[0], &r[1])).collect();
+    assert_eq!(
+        statuses,
+        [
+            ("cocktail_1", "confirmed"),
+            ("cocktail_2", "confirmed"),
+            ("cocktail_3", "confirmed"),
+            ("cocktail_4", "confirmed")
+        ]
+    );
+    let noise = dir.path().join("noise.csv");
+    let synth = maatpact(&[
+        "synth",
+        "--preset",
+        "noise",
+        "--cases",
+        "51",
+        "--seed",
+        "1",
+        "--out",
+        noise.to_str().unwrap(),
+    ]);
+    assert_eq!(synth.status.code(), Some(0), "{}", stderr(&synth));
+    let noise_out = dir.path().join("noise-out");
+    let output = maatpact(&[
+        "cluster",
+        noise.to_str().unwrap(),
+        "--confirm",
+        "--out",
+        noise_out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let rows = csv_records(&noise_out.join("confirm.csv"));
+    assert!(rows.iter().all(|r| &r[1] == "not_supported"), "{rows:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("too few households"));
+}

@@ -46,10 +46,10 @@ mod validate;
 pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Satisfaction, TagId};
 pub use cluster::{
     BernoulliClasses, ClusterAlgorithm, ClusterParams, ClusterProfile, ClusterResult, Clustering,
-    Dendrogram, Dissimilarity, KChoice, KCriterion, KModesInit, KScore, MergeStep, ReferenceMatch,
-    StructureVerdict, TagStat, ValidClusterParams, adjusted_rand_index, cluster,
-    defining_tags_of_partition, fit_clustering, normalized_mutual_information, oracle_labels,
-    silhouette,
+    ConfirmStatus, Confirmation, Dendrogram, Dissimilarity, KChoice, KCriterion, KModesInit,
+    KScore, MergeStep, ReferenceMatch, ReferenceVerdict, StructureVerdict, TagStat,
+    ValidClusterParams, adjusted_rand_index, cluster, confirm, defining_tags_of_partition,
+    fit_clustering, normalized_mutual_information, oracle_labels, silhouette,
 };
 pub use compare::{
     CocktailComparison, CocktailSummary, MatchStatus, compare_cocktails,

@@ -18,13 +18,15 @@ pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
         .params()
         .check()
         .map_err(maatpact_pipeline::Error::from)?;
-    let (result, tables) = run_cluster(
+    let outcome = run_cluster(
         &validated,
         &settings.config,
         &params,
         &args.out,
         args.internal.as_deref(),
+        args.confirm,
     )?;
+    let (result, tables) = (&outcome.result, &outcome.tables);
     println!(
         "{} clusters ({}); {}",
         result.clustering.n_clusters(),
@@ -49,5 +51,52 @@ pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
             if row.unstable { " (unstable)" } else { "" }
         );
     }
+    if let Some(confirmation) = &outcome.confirmation {
+        print_confirmation(confirmation, &validated.vocabulary);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_confirmation(
+    confirmation: &maatpact_core::Confirmation,
+    vocabulary: &maatpact_core::Vocabulary,
+) {
+    use maatpact_core::ConfirmStatus;
+    let ids = |tags: &[maatpact_core::TagId]| {
+        tags.iter()
+            .map(|&t| vocabulary.get(t).id.clone())
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    println!("reference cocktails:");
+    for v in &confirmation.references {
+        let detail = match v.status {
+            ConfirmStatus::Confirmed => {
+                format!("{} (evidence {:.1} nats)", ids(&v.core), v.evidence)
+            }
+            ConfirmStatus::Nuanced => format!(
+                "as {}{}{} (evidence {:.1} nats)",
+                ids(&v.core),
+                if v.added.is_empty() {
+                    String::new()
+                } else {
+                    format!("; added {}", ids(&v.added))
+                },
+                if v.dropped.is_empty() {
+                    String::new()
+                } else {
+                    format!("; dropped {}", ids(&v.dropped))
+                },
+                v.evidence
+            ),
+            ConfirmStatus::NotSupported => match v.households_needed {
+                Some(n) => format!("too few households to confirm it: at least ~{n} needed"),
+                None => "the data show no sign of it".to_owned(),
+            },
+        };
+        println!("  {}: {}: {detail}", v.id, v.status.id());
+    }
+    for core in &confirmation.new_cocktails {
+        println!("  new: {}", ids(core));
+    }
 }

@@ -33,6 +33,7 @@
 //! that a core comes back on resamples.
 
 use super::{ClusterParams, UnitFit, Units};
+use crate::case::TagId;
 
 /// Probabilities are kept inside `[FLOOR, 1 − FLOOR]` so that no household is impossible.
 const FLOOR: f64 = 1e-4;
@@ -610,7 +611,7 @@ pub(super) fn fit(units: &Units<'_>, k: Option<usize>, params: &ClusterParams) -
                     model
                         .cores
                         .iter()
-                        .map(|core| core.iter().map(|&t| crate::case::TagId(t as u32)).collect()),
+                        .map(|core| core.iter().map(|&t| TagId(t as u32)).collect()),
                 )
                 .collect(),
         ),
@@ -683,4 +684,266 @@ mod tests {
         assert!((ln_binomial(22, 3) - 1540f64.ln()).abs() < 1e-9);
         assert_eq!(ln_binomial(5, 0), 0.0);
     }
+}
+
+/// What the data say of one reference cocktail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfirmStatus {
+    /// The reference, as it is, pays for itself: the data are described better with it.
+    Confirmed,
+    /// The data support the cocktail with a tag added or dropped.
+    Nuanced,
+    /// The data are described as well without it.
+    NotSupported,
+}
+
+impl ConfirmStatus {
+    /// `confirmed`, `nuanced` or `not_supported`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            ConfirmStatus::Confirmed => "confirmed",
+            ConfirmStatus::Nuanced => "nuanced",
+            ConfirmStatus::NotSupported => "not_supported",
+        }
+    }
+}
+
+/// The confirmatory verdict on one reference cocktail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceVerdict {
+    /// The reference's id.
+    pub id: String,
+    /// Confirmed, nuanced or not supported.
+    pub status: ConfirmStatus,
+    /// The core the data support (the reference's own when confirmed or not supported).
+    pub core: Vec<TagId>,
+    /// Tags the data add to the reference.
+    pub added: Vec<TagId>,
+    /// Tags the data drop from it.
+    pub dropped: Vec<TagId>,
+    /// How much shorter (in nats) the description of the data is with the cocktail than
+    /// without it; negative when it does not pay for itself.
+    pub evidence: f64,
+    /// When not supported: roughly how many households it would take for a cocktail this
+    /// distinct to pay for itself, if the data show any sign of it.
+    pub households_needed: Option<usize>,
+}
+
+/// The outcome of [`confirm`]: one verdict per reference, and further cocktails the data
+/// support beyond them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirmation {
+    /// Per reference, in config order.
+    pub references: Vec<ReferenceVerdict>,
+    /// New cocktails, each a core of tags.
+    pub new_cocktails: Vec<Vec<TagId>>,
+}
+
+/// Confirmatory analysis: starts from the reference cocktails, fits the core-set mixture
+/// with them as cores, and asks of each whether the description of the data is shorter with
+/// it (confirmed), shorter still with a tag added or dropped (nuanced), or not shorter at
+/// all (not supported, with the number of households a cocktail as distinct would need).
+/// Then it searches for further cocktails that pay for themselves.
+pub fn confirm(
+    matrix: &crate::tag_matrix::TagMatrix,
+    references: &[crate::config::ReferenceCocktail],
+) -> Confirmation {
+    let profiles = matrix.profiles();
+    let units = Units {
+        rows: &profiles.matrix,
+        weights: &profiles.counts,
+    };
+    let data = Data::new(&units);
+    let cores: Vec<Vec<usize>> = references
+        .iter()
+        .map(|r| r.tags.iter().map(|t| t.index()).collect())
+        .collect();
+    let mut start = CoreSetModel::background_only(&data);
+    for core in &cores {
+        start = start.with_core(core, data.support(core));
+    }
+    let all = refit(&data, start, FULL_ITERATIONS);
+    let verdicts = cores
+        .iter()
+        .enumerate()
+        .map(|(k, core)| verdict(&data, &all, k, core, &references[k].id))
+        .collect::<Vec<_>>();
+    // Beyond the references: the supported cores (nuanced ones as the data have them),
+    // then any candidate that shortens the description further.
+    let mut model = CoreSetModel::background_only(&data);
+    for v in verdicts
+        .iter()
+        .filter(|v| v.status != ConfirmStatus::NotSupported)
+    {
+        let core: Vec<usize> = v.core.iter().map(|t| t.index()).collect();
+        model = model.with_core(&core, data.support(&core));
+    }
+    let mut current = refit(&data, model, FULL_ITERATIONS);
+    let known = current.model.cores.len();
+    let min_support = (3.0 / data.total).clamp(0.05, 1.0);
+    let candidates = candidates(&data, min_support);
+    while let Some(next) = add_best(&data, &current, &candidates, false) {
+        current = next;
+    }
+    Confirmation {
+        references: verdicts,
+        new_cocktails: current.model.cores[known..]
+            .iter()
+            .map(|c| c.iter().map(|&t| TagId(t as u32)).collect())
+            .collect(),
+    }
+}
+
+/// The verdict on reference `k` of the model `all` that holds every reference.
+fn verdict(data: &Data, all: &Fitted, k: usize, core: &[usize], id: &str) -> ReferenceVerdict {
+    let tags = |c: &[usize]| c.iter().map(|&t| TagId(t as u32)).collect::<Vec<_>>();
+    // The reference as the data best have it (a tag added or dropped where that helps),
+    // against the same model without it.
+    let refined = refine_one(data, all.clone_fitted(), k);
+    let mut without = refined.model.clone();
+    without.cores.remove(k);
+    without.core_probabilities.remove(k);
+    let share = without.shares.remove(k + 1);
+    without.shares[0] += share;
+    let without = refit(data, without, FULL_ITERATIONS);
+    let evidence = without.length - refined.length;
+    if evidence <= 0.0 {
+        return ReferenceVerdict {
+            id: id.to_owned(),
+            status: ConfirmStatus::NotSupported,
+            core: tags(core),
+            added: Vec::new(),
+            dropped: Vec::new(),
+            evidence,
+            households_needed: households_needed(data, &refined.model, k, evidence),
+        };
+    }
+    // A tag the model leaves to the background but nearly all of the cocktail's households,
+    // or nearly all households, carry (housing, in these programmes) is not dropped from the
+    // cocktail as its readers know it: it cannot tell one cocktail from another.
+    let prevalence = class_prevalence(data, &refined.model, k);
+    let overall = CoreSetModel::background_only(data).background;
+    let mut found: Vec<usize> = refined.model.cores[k].clone();
+    found.extend(
+        core.iter()
+            .copied()
+            .filter(|&t| prevalence[t].max(overall[t]) >= DOMINANT_PREVALENCE),
+    );
+    found.sort_unstable();
+    found.dedup();
+    let found = &found;
+    let added: Vec<usize> = found
+        .iter()
+        .copied()
+        .filter(|t| !core.contains(t))
+        .collect();
+    let dropped: Vec<usize> = core
+        .iter()
+        .copied()
+        .filter(|t| !found.contains(t))
+        .collect();
+    ReferenceVerdict {
+        id: id.to_owned(),
+        status: if added.is_empty() && dropped.is_empty() {
+            ConfirmStatus::Confirmed
+        } else {
+            ConfirmStatus::Nuanced
+        },
+        core: tags(found),
+        added: tags(&added),
+        dropped: tags(&dropped),
+        evidence,
+        households_needed: None,
+    }
+}
+
+impl Fitted {
+    /// Whether cocktail `k` alone is carried by most of its households and has some.
+    fn core_is_cocktail(&self, k: usize) -> bool {
+        let m = &self.model;
+        m.shares[k + 1] * 1e6 > 1.0
+            && m.core_probabilities[k]
+                .iter()
+                .all(|&q| q >= MIN_CORE_PROBABILITY)
+    }
+
+    fn clone_fitted(&self) -> Fitted {
+        Fitted {
+            model: self.model.clone(),
+            length: self.length,
+        }
+    }
+}
+
+/// A tag carried by this share of a cocktail's households belongs to it, core or not (the
+/// dominant clause of the defining-tag rule).
+const DOMINANT_PREVALENCE: f64 = 0.8;
+
+/// Per tag, the share of cocktail `k`'s households (weighted by their posterior) that
+/// carry it.
+fn class_prevalence(data: &Data, model: &CoreSetModel, k: usize) -> Vec<f64> {
+    let (posteriors, _) = model.posteriors(data);
+    let classes = model.shares.len();
+    let mut carried = vec![0.0; data.n_tags];
+    let mut total = 0.0;
+    for (u, row) in posteriors.chunks(classes).enumerate() {
+        let r = data.weights[u] * row[k + 1];
+        total += r;
+        for &t in &data.unit_tags[u] {
+            carried[t] += r;
+        }
+    }
+    carried
+        .into_iter()
+        .map(|c| if total > 0.0 { c / total } else { 0.0 })
+        .collect()
+}
+
+/// [`refine`] for one core only.
+fn refine_one(data: &Data, mut current: Fitted, k: usize) -> Fitted {
+    for _round in 0..MAX_CORE_LEN * 2 {
+        let mut improved = false;
+        for t in 0..data.n_tags {
+            let mut model = current.model.clone();
+            let (core, probabilities) = (&mut model.cores[k], &mut model.core_probabilities[k]);
+            match core.binary_search(&t) {
+                Ok(i) if core.len() > 2 => {
+                    core.remove(i);
+                    probabilities.remove(i);
+                }
+                Err(i) if core.len() < MAX_CORE_LEN => {
+                    core.insert(i, t);
+                    probabilities.insert(i, INITIAL_CORE_PROBABILITY);
+                }
+                _ => continue,
+            }
+            let trial = refit(data, model, FULL_ITERATIONS);
+            if trial.core_is_cocktail(k) && trial.length < current.length - 1e-9 {
+                current = trial;
+                improved = true;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    current
+}
+
+/// The smallest number of households at which a cocktail as distinct as reference `k`
+/// (the same log-likelihood gain per household) would pay for its parameters and its
+/// description; `None` when the data show no gain at all.
+fn households_needed(data: &Data, all: &CoreSetModel, k: usize, evidence: f64) -> Option<usize> {
+    let size = all.cores[k].len();
+    let structure = ln_binomial(data.n_tags, size);
+    let parameters = (1 + size) as f64;
+    let penalty = |n: f64| 0.5 * parameters * n.ln() + structure;
+    // evidence = gain − penalty at the current size.
+    let gain_per_household = (evidence + penalty(data.total)) / data.total;
+    if gain_per_household <= 0.0 {
+        return None;
+    }
+    (1..=1_000_000usize)
+        .find(|&n| gain_per_household * n as f64 > penalty(n as f64))
+        .filter(|&n| n as f64 > data.total)
 }

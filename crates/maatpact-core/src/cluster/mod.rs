@@ -34,6 +34,7 @@ use crate::config::{ReferenceCocktail, Vocabulary};
 use crate::error::{Error, Result};
 use crate::tag_matrix::TagMatrix;
 
+pub use coreset::{ConfirmStatus, Confirmation, ReferenceVerdict, confirm};
 pub use hierarchical::{Dendrogram, MergeStep};
 pub use metrics::{adjusted_rand_index, normalized_mutual_information, silhouette};
 pub use oracle::{BernoulliClasses, oracle_labels};

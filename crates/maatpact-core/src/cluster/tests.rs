@@ -412,3 +412,52 @@ fn the_core_set_mixture_finds_planted_cocktails_and_invents_none() {
         );
     }
 }
+
+/// Confirmatory mode: on 300 households of the maatpact preset, the planted references are
+/// confirmed; a reference that lacks a tag its households carry is nuanced with the tag
+/// added; a reference of problems that never go together is not supported; and on noise
+/// nothing is confirmed and nothing new is named.
+#[test]
+fn confirm_confirms_nuances_and_refuses() {
+    use crate::config::ReferenceCocktail;
+    use crate::synth::Preset;
+    let config = crate::config::Config::default();
+    let tag = |id: &str| config.vocabulary.resolve(id).unwrap();
+    let data = testdata::synthetic(Preset::Maatpact, Some(300), 5);
+    let confirmation = confirm(&data.matrix, &config.cocktails);
+    for verdict in &confirmation.references {
+        assert_eq!(verdict.status, ConfirmStatus::Confirmed, "{verdict:?}");
+        assert!(verdict.evidence > 0.0);
+    }
+    assert!(confirmation.new_cocktails.is_empty(), "{confirmation:?}");
+
+    let mut references: Vec<ReferenceCocktail> = config.cocktails.clone();
+    references[0]
+        .tags
+        .retain(|&t| t != tag("niet_passende_begeleiding"));
+    let mut bogus = references[1].clone();
+    bogus.id = "bogus".into();
+    bogus.tags = vec![tag("justitie"), tag("leerlingenvervoer"), tag("basale_adl")];
+    bogus.tags.sort();
+    references.push(bogus);
+    let confirmation = confirm(&data.matrix, &references);
+    let first = &confirmation.references[0];
+    assert_eq!(first.status, ConfirmStatus::Nuanced, "{first:?}");
+    assert_eq!(first.added, vec![tag("niet_passende_begeleiding")]);
+    assert_eq!(first.core, config.cocktails[0].tags);
+    let last = confirmation.references.last().unwrap();
+    assert_eq!(last.status, ConfirmStatus::NotSupported, "{last:?}");
+
+    for seed in 1..=3 {
+        let noise = testdata::noise(51, seed);
+        let confirmation = confirm(&noise.matrix, &config.cocktails);
+        assert!(
+            confirmation
+                .references
+                .iter()
+                .all(|v| v.status == ConfirmStatus::NotSupported),
+            "seed {seed}: {confirmation:?}"
+        );
+        assert!(confirmation.new_cocktails.is_empty(), "seed {seed}");
+    }
+}
