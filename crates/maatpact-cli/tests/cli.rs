@@ -200,6 +200,15 @@ fn compare_phases(
     cases: &[maatpact_core::Case],
     config: &maatpact_core::Config,
 ) -> (Vec<csv::StringRecord>, String) {
+    let (rows, html, _) = compare_phases_confirmed(cases, config);
+    (rows, html)
+}
+
+/// As [`compare_phases`], with confirm.csv's rows too.
+fn compare_phases_confirmed(
+    cases: &[maatpact_core::Case],
+    config: &maatpact_core::Config,
+) -> (Vec<csv::StringRecord>, String, Vec<csv::StringRecord>) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("phases.csv");
     write_cases(&input, cases, config);
@@ -218,6 +227,7 @@ fn compare_phases(
     (
         csv_records(&out.join("compare.csv")),
         std::fs::read_to_string(out.join("compare.html")).unwrap(),
+        csv_records(&out.join("confirm.csv")),
     )
 }
 
@@ -233,7 +243,24 @@ fn compare_by_phase_confirms_three_cocktails_and_nuances_the_fourth() {
     phase_two_config.cocktails[3].tags = changed;
     let mut cases = phase_cases(&config, "1", 21);
     cases.extend(phase_cases(&phase_two_config, "2", 22));
-    let (rows, _) = compare_phases(&cases, &config);
+    let (rows, _, confirmed) = compare_phases_confirmed(&cases, &config);
+    // The reference cocktails, tested on each phase: all four hold in phase 1; in phase 2
+    // cocktail 4 is held with schulden instead of geen uitkering.
+    let verdict = |side: &str, id: &str| {
+        confirmed
+            .iter()
+            .find(|r| r[0].ends_with(side) && &r[1] == id)
+            .map(|r| (r[2].to_owned(), r[4].to_owned(), r[5].to_owned()))
+            .unwrap()
+    };
+    for id in ["cocktail_1", "cocktail_2", "cocktail_3", "cocktail_4"] {
+        assert_eq!(verdict("1", id).0, "confirmed", "{id}: {confirmed:?}");
+    }
+    assert_eq!(
+        verdict("2", "cocktail_4"),
+        ("nuanced".into(), "schulden".into(), "geen_uitkering".into()),
+        "{confirmed:?}"
+    );
     let text: Vec<String> = rows
         .iter()
         .map(|r| r.iter().collect::<Vec<_>>().join(","))

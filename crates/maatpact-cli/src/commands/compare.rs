@@ -86,7 +86,14 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         }
         (None, None) => return Err(Error::Usage("give NEW, or --by phase".into()).into()),
     };
-    let comparisons = run_compare(&base_side, &new_side, &vocabulary, args.lang, &args.out)?;
+    let comparisons = run_compare(
+        &base_side,
+        &new_side,
+        config,
+        &vocabulary,
+        args.lang,
+        &args.out,
+    )?;
     for c in &comparisons {
         let tags = |ids: &[maatpact_core::TagId], sign: &str| {
             ids.iter()

@@ -762,7 +762,7 @@ pub fn confirm(
     for core in &cores {
         start = start.with_core(core, data.support(core));
     }
-    let all = refit(&data, start, FULL_ITERATIONS);
+    let all = refine_all(&data, refit(&data, start, FULL_ITERATIONS));
     let verdicts = cores
         .iter()
         .enumerate()
@@ -797,9 +797,9 @@ pub fn confirm(
 /// The verdict on reference `k` of the model `all` that holds every reference.
 fn verdict(data: &Data, all: &Fitted, k: usize, core: &[usize], id: &str) -> ReferenceVerdict {
     let tags = |c: &[usize]| c.iter().map(|&t| TagId(t as u32)).collect::<Vec<_>>();
-    // The reference as the data best have it (a tag added or dropped where that helps),
-    // against the same model without it.
-    let refined = refine_one(data, all.clone_fitted(), k);
+    // The reference as the data best have it (in the jointly refined model), against the
+    // same model without it.
+    let refined = all.clone_fitted();
     let mut without = refined.model.clone();
     without.cores.remove(k);
     without.core_probabilities.remove(k);
@@ -899,31 +899,81 @@ fn class_prevalence(data: &Data, model: &CoreSetModel, k: usize) -> Vec<f64> {
         .collect()
 }
 
-/// [`refine`] for one core only.
+/// The cores one move away from core `k`: one tag added, one dropped, or one swapped for
+/// another (a cocktail held with schulden instead of geen uitkering is a swap: neither
+/// half alone may pay).
+fn moves(core: &[usize], n_tags: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for t in 0..n_tags {
+        let mut next = core.to_vec();
+        match next.binary_search(&t) {
+            Ok(i) if core.len() > 2 => {
+                next.remove(i);
+            }
+            Err(i) if core.len() < MAX_CORE_LEN => next.insert(i, t),
+            _ => continue,
+        }
+        out.push(next);
+    }
+    for &old in core {
+        for new in (0..n_tags).filter(|t| !core.contains(t)) {
+            let mut next: Vec<usize> = core.iter().copied().filter(|&t| t != old).collect();
+            next.push(new);
+            next.sort_unstable();
+            out.push(next);
+        }
+    }
+    out
+}
+
+/// Moves core `k` (see [`moves`]) while that shortens the description: judged on a short
+/// run, kept after a full one.
 fn refine_one(data: &Data, mut current: Fitted, k: usize) -> Fitted {
     for _round in 0..MAX_CORE_LEN * 2 {
         let mut improved = false;
-        for t in 0..data.n_tags {
-            let mut model = current.model.clone();
-            let (core, probabilities) = (&mut model.cores[k], &mut model.core_probabilities[k]);
-            match core.binary_search(&t) {
-                Ok(i) if core.len() > 2 => {
-                    core.remove(i);
-                    probabilities.remove(i);
-                }
-                Err(i) if core.len() < MAX_CORE_LEN => {
-                    core.insert(i, t);
-                    probabilities.insert(i, INITIAL_CORE_PROBABILITY);
-                }
-                _ => continue,
+        for core in moves(&current.model.cores[k], data.n_tags) {
+            if current.model.cores.contains(&core) {
+                continue;
             }
-            let trial = refit(data, model, FULL_ITERATIONS);
+            let mut model = current.model.clone();
+            model.core_probabilities[k] = core
+                .iter()
+                .map(|t| {
+                    let old = &current.model.cores[k];
+                    old.iter()
+                        .position(|o| o == t)
+                        .map_or(INITIAL_CORE_PROBABILITY, |i| {
+                            current.model.core_probabilities[k][i]
+                        })
+                })
+                .collect();
+            model.cores[k] = core;
+            let trial = refit(data, model, TRIAL_ITERATIONS);
+            if !(trial.core_is_cocktail(k) && trial.length < current.length - 1e-9) {
+                continue;
+            }
+            let trial = refit(data, trial.model, FULL_ITERATIONS);
             if trial.core_is_cocktail(k) && trial.length < current.length - 1e-9 {
                 current = trial;
                 improved = true;
             }
         }
         if !improved {
+            break;
+        }
+    }
+    current
+}
+
+/// Refines every core in turn until a whole pass changes none: the references are judged
+/// together, so that one cocktail's households are not held by another's core.
+fn refine_all(data: &Data, mut current: Fitted) -> Fitted {
+    for _pass in 0..4 {
+        let before = current.model.cores.clone();
+        for k in 0..current.model.cores.len() {
+            current = refine_one(data, current, k);
+        }
+        if current.model.cores == before {
             break;
         }
     }

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use maatpact_core::publication::{Attribution, FigureSettings};
 use maatpact_core::{
-    Case, ClusterParams, ClusterResult, CocktailComparison, CocktailSummary, Config, Disclosed,
-    MatchStatus, TagMatrix, Vocabulary, cluster, compare_cocktails,
+    Case, ClusterParams, ClusterResult, CocktailComparison, CocktailSummary, Config, ConfirmStatus,
+    Confirmation, Disclosed, MatchStatus, TagMatrix, Vocabulary, cluster, compare_cocktails,
+    confirm,
 };
 
 use super::folder::Folder;
@@ -107,6 +108,7 @@ fn summaries(side: &Side) -> Vec<CocktailSummary> {
 pub fn run_compare(
     base: &Side,
     new: &Side,
+    config: &Config,
     vocabulary: &Vocabulary,
     lang: Lang,
     out: &Path,
@@ -119,18 +121,163 @@ pub fn run_compare(
         .map(|c| ComparedRow::new(c, base, new, vocabulary, &base_summaries, &new_summaries))
         .collect();
     let chart = shares_chart(lang, base, new, &rows)?;
+    let confirmations = confirm_sides(base, new, config, vocabulary);
+    let mut blocks = compare_blocks(lang, base, new, &rows, &chart);
+    blocks.extend(confirm_blocks(
+        lang,
+        base,
+        new,
+        &confirmations,
+        config,
+        vocabulary,
+    ));
     let html = to_html(
         lang.t("Vergelijking van cocktails", "Comparison of cocktails"),
         lang.code(),
-        &compare_blocks(lang, base, new, &rows, &chart),
+        &blocks,
     );
     let mut folder = Folder::new();
     folder.add("compare.csv", compare_table(&rows).to_csv()?);
+    folder.add(
+        "confirm.csv",
+        confirm_sides_table(base, new, &confirmations, vocabulary).to_csv()?,
+    );
     folder.add("compare.html", html);
     folder.add("charts/shares.svg", chart.svg);
     folder.add("charts/shares.png", chart.png);
     folder.replace(out)?;
     Ok(comparisons)
+}
+
+/// The config's reference cocktails, confirmed (or not) on each side's households: the
+/// question a second phase asks of the first, which a model answers better than matching
+/// two clusterings when a phase has 50 households.
+fn confirm_sides(
+    base: &Side,
+    new: &Side,
+    config: &Config,
+    vocabulary: &Vocabulary,
+) -> [Confirmation; 2] {
+    [base, new].map(|side| {
+        let matrix = TagMatrix::from_cases(&side.cases, vocabulary.len());
+        confirm(&matrix, &config.cocktails)
+    })
+}
+
+/// `confirm.csv` of a comparison: the verdicts of each side, with a `side` column.
+fn confirm_sides_table(
+    base: &Side,
+    new: &Side,
+    confirmations: &[Confirmation; 2],
+    vocabulary: &Vocabulary,
+) -> Table {
+    let mut table: Option<Table> = None;
+    for (side, confirmation) in [base, new].iter().zip(confirmations) {
+        let one = super::cluster::confirm_table(confirmation, vocabulary);
+        let out = table.get_or_insert_with(|| {
+            let headers: Vec<&str> = std::iter::once("side")
+                .chain(one.headers.iter().map(String::as_str))
+                .collect();
+            Table::new(&headers)
+        });
+        for row in one.rows {
+            out.rows
+                .push(std::iter::once(side.name.clone()).chain(row).collect());
+        }
+    }
+    table.expect("two sides")
+}
+
+/// A verdict in words.
+fn verdict_text(
+    lang: Lang,
+    v: &maatpact_core::ReferenceVerdict,
+    ids: &dyn Fn(&[maatpact_core::TagId]) -> String,
+) -> String {
+    match v.status {
+        ConfirmStatus::Confirmed => lang.t("bevestigd", "confirmed").to_owned(),
+        ConfirmStatus::Nuanced => format!(
+            "{} {}",
+            lang.t("genuanceerd, als", "nuanced, as"),
+            ids(&v.core)
+        ),
+        ConfirmStatus::NotSupported => match v.households_needed {
+            Some(n) => {
+                format!(
+                    "{} ~{n}",
+                    lang.t(
+                        "niet ondersteund (te weinig huishoudens; nodig: minstens",
+                        "not supported (too few households; needed: at least"
+                    )
+                ) + ")"
+            }
+            None => lang.t("niet ondersteund", "not supported").to_owned(),
+        },
+    }
+}
+
+/// The confirmation as a section of `compare.html`: per reference cocktail, its verdict
+/// on each side.
+fn confirm_blocks(
+    lang: Lang,
+    base: &Side,
+    new: &Side,
+    confirmations: &[Confirmation; 2],
+    config: &Config,
+    vocabulary: &Vocabulary,
+) -> Vec<Block> {
+    let ids = |tags: &[maatpact_core::TagId]| {
+        tags.iter()
+            .map(|&t| vocabulary.get(t).id.clone())
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let rows: Vec<Vec<String>> = config
+        .cocktails
+        .iter()
+        .enumerate()
+        .map(|(i, reference)| {
+            vec![
+                lang.t(&reference.label_nl, &reference.label_en).to_owned(),
+                verdict_text(lang, &confirmations[0].references[i], &ids),
+                verdict_text(lang, &confirmations[1].references[i], &ids),
+            ]
+        })
+        .collect();
+    let mut blocks = vec![
+        Block::Heading(
+            2,
+            lang.t("Bevestigen de groepen de cocktails?", "Do the groups confirm the cocktails?")
+                .to_owned(),
+        ),
+        Block::Paragraph(
+            lang.t(
+                "Elke referentiecocktail is op de huishoudens van elke groep getoetst met het kernverzamelingsmodel: bevestigd, genuanceerd (een probleem erbij of eraf) of niet ondersteund.",
+                "Each reference cocktail was tested on each group's households with the core-set model: confirmed, nuanced (a problem added or dropped) or not supported.",
+            )
+            .to_owned(),
+        ),
+        Block::Table(
+            vec![lang.t("Cocktail", "Cocktail").to_owned(), base.name.clone(), new.name.clone()],
+            rows,
+        ),
+    ];
+    for (side, confirmation) in [base, new].iter().zip(confirmations) {
+        if !confirmation.new_cocktails.is_empty() {
+            blocks.push(Block::Paragraph(format!(
+                "{} {}: {}",
+                lang.t("Nieuwe cocktails in", "New cocktails in"),
+                side.name,
+                confirmation
+                    .new_cocktails
+                    .iter()
+                    .map(|c| ids(c))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )));
+        }
+    }
+    blocks
 }
 
 /// One compared cocktail, as published.
