@@ -84,6 +84,7 @@ fn run_fixture(name: &str, algorithm: ClusterAlgorithm) -> Attacked {
         lang: Lang::Nl,
         allow_weak_disclosure: false,
         internal: Some(dir.path().join("internal")),
+        confirm: false,
     };
     run(&settings, &Silent).unwrap();
     let outcome = audit_folder(&settings.out, &PrivacyThresholds::DEFAULT).unwrap();

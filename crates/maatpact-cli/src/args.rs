@@ -244,6 +244,10 @@ pub struct RunArgs {
     /// publication; without it they are not written
     #[arg(long, value_name = "DIR")]
     pub internal: Option<PathBuf>,
+    /// Also test each reference cocktail of the config: confirmed, nuanced or not supported
+    /// (confirm.csv and a section of the report)
+    #[arg(long)]
+    pub confirm: bool,
     /// Print only a short summary
     #[arg(long)]
     pub quiet: bool,

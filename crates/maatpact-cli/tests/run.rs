@@ -705,3 +705,40 @@ fn the_maastricht_preset_reproduces_the_headline_figures() {
         "{report}"
     );
 }
+
+/// `run --confirm`: confirm.csv holds a verdict per reference cocktail, the report says the
+/// same in its own section, and the folder still passes the audit.
+#[test]
+fn run_confirm_reports_each_reference_cocktail() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run_into("data-sample/cases.csv", &out, &["--confirm"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (headers, rows) = csv_rows(&std::fs::read(out.join("confirm.csv")).unwrap());
+    assert_eq!(headers[..3], ["cocktail", "status", "tags"]);
+    assert_eq!(rows.len(), 4);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("## Bevestigd, genuanceerd of niet ondersteund"));
+    for row in &rows {
+        let word = match row[1].as_str() {
+            "confirmed" => "bevestigd",
+            "nuanced" => "genuanceerd",
+            _ => "niet ondersteund",
+        };
+        let evidence = row[5].replace('.', ",");
+        let cell = format!("| {evidence} |");
+        assert!(
+            report
+                .lines()
+                .any(|l| l.contains(word) && l.ends_with(&cell)),
+            "{row:?}"
+        );
+    }
+    let audit = maatpact(&["audit", out.to_str().unwrap()], &[]);
+    assert_eq!(audit.status.code(), Some(0));
+}

@@ -20,7 +20,7 @@ pub mod render;
 pub use commands::Folder;
 pub use commands::analysis::{mine_tables, tag_matrix};
 pub use commands::bench::{BenchRow, BenchSettings, bench_markdown, bench_table, run_bench};
-pub use commands::cluster::{ClusterOutcome, confirm_table, run_cluster};
+pub use commands::cluster::{ClusterOutcome, run_cluster};
 pub use commands::compare::{Side, cluster_side, run_compare};
 pub use commands::folder::{INTERNAL_README, check_internal_apart};
 pub use commands::internal::assignments;

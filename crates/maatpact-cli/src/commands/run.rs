@@ -87,6 +87,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         lang: args.lang,
         allow_weak_disclosure: args.allow_weak_disclosure,
         internal: args.internal.clone(),
+        confirm: args.confirm,
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(STAGES.len() as u64);

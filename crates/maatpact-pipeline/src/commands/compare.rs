@@ -140,7 +140,7 @@ pub fn run_compare(
     folder.add("compare.csv", compare_table(&rows).to_csv()?);
     folder.add(
         "confirm.csv",
-        confirm_sides_table(base, new, &confirmations, vocabulary).to_csv()?,
+        confirm_sides_table(base, new, &confirmations, config, vocabulary).to_csv()?,
     );
     folder.add("compare.html", html);
     folder.add("charts/shares.svg", chart.svg);
@@ -169,11 +169,17 @@ fn confirm_sides_table(
     base: &Side,
     new: &Side,
     confirmations: &[Confirmation; 2],
+    config: &Config,
     vocabulary: &Vocabulary,
 ) -> Table {
     let mut table: Option<Table> = None;
     for (side, confirmation) in [base, new].iter().zip(confirmations) {
-        let one = super::cluster::confirm_table(confirmation, vocabulary);
+        let rows = crate::publish::rows::ConfirmedCocktail::rows_of(
+            confirmation,
+            &config.cocktails,
+            vocabulary,
+        );
+        let one = crate::publish::csv::confirm_table(&rows);
         let out = table.get_or_insert_with(|| {
             let headers: Vec<&str> = std::iter::once("side")
                 .chain(one.headers.iter().map(String::as_str))

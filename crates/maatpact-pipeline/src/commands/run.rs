@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use maatpact_core::publication::{Attribution, FigureSettings};
 use maatpact_core::{
     ClusterParams, ClusterResult, Disclosed, KChoice, KCriterion, MiningParams, RuleParams,
-    Validated, cluster,
+    Validated, cluster, confirm,
 };
 use serde::Serialize;
 
@@ -15,7 +15,7 @@ use super::folder::{Folder, INTERNAL_README, injected_failure, publish_with_inte
 use crate::error::{Error, Result};
 use crate::io::load::{LoadSettings, load_valid};
 use crate::io::model_io::{model_json, model_of};
-use crate::publish::{Publication, Sources, csv, publish};
+use crate::publish::{ConfirmedCocktail, Publication, Sources, csv, publish};
 use crate::render::document::{to_html, to_markdown};
 use crate::render::format::Lang;
 use crate::render::report::{ReportMeta, report_blocks};
@@ -47,6 +47,8 @@ pub struct RunSettings {
     /// A folder for the per-household files (`assignments.csv`, `data_quality_rows.csv`),
     /// which never go into the publication; `None` writes none of them.
     pub internal: Option<PathBuf>,
+    /// Whether to test each reference cocktail (`confirm.csv`, a section of the report).
+    pub confirm: bool,
 }
 
 /// Reports progress; the CLI draws bars, tests stay silent.
@@ -177,7 +179,15 @@ pub fn run_validated(
     let params = settings.cluster.check()?;
     let result = cluster(&matrix, &params, &config.cocktails, &validated.vocabulary)?;
     stage(3)?;
-    let publication = publication_of(settings, &validated, &mined, &result)?;
+    let mut publication = publication_of(settings, &validated, &mined, &result)?;
+    if settings.confirm {
+        let confirmation = confirm(&matrix, &config.cocktails);
+        publication.confirmation = Some(ConfirmedCocktail::rows_of(
+            &confirmation,
+            &config.cocktails,
+            &validated.vocabulary,
+        ));
+    }
     stage(4)?;
     let tree = result.dendrogram.as_ref().map(|dendrogram| Tree {
         dendrogram,

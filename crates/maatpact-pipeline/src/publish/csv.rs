@@ -137,6 +137,9 @@ pub fn files(publication: &Publication) -> Result<Vec<(String, Vec<u8>)>> {
     if let Some(quality) = &publication.quality {
         tables.push(("data_quality.csv", quality_table(&quality.findings)));
     }
+    if let Some(confirmation) = &publication.confirmation {
+        tables.push(("confirm.csv", confirm_table(confirmation)));
+    }
     tables
         .into_iter()
         .map(|(name, table)| Ok((name.to_owned(), table.to_csv()?)))
@@ -875,4 +878,32 @@ pub fn read_figures(dir: &Path) -> Result<LinkInput> {
         truth: false,
         min_cell_size: maatpact_core::PrivacyThresholds::DEFAULT.min_cell_size,
     })
+}
+
+/// `confirm.csv`: one row per reference cocktail (`confirmed`, `nuanced`, `not_supported`),
+/// then one per new cocktail (`new`).
+pub fn confirm_table(rows: &[super::rows::ConfirmedCocktail]) -> Table {
+    let mut table = Table::new(&[
+        "cocktail",
+        "status",
+        "tags",
+        "added",
+        "dropped",
+        "evidence_nats",
+        "households_needed",
+    ]);
+    for row in rows {
+        table.rows.push(vec![
+            row.cocktail.clone(),
+            row.status.as_ref().map_or("new", |s| s.id()).to_owned(),
+            row.tags.join("+"),
+            row.added.join("+"),
+            row.dropped.join("+"),
+            fixed_opt(row.evidence, 1),
+            row.households_needed
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    table
 }

@@ -135,6 +135,7 @@ impl Gathered {
             mining: sources.mining.map(|m| view.mining_tables(m)),
             quality: self.findings.as_ref().map(|f| view.quality_tables(f)),
             n_hidden_rows: pattern.n_hidden(),
+            confirmation: None,
         }
     }
 }

@@ -38,6 +38,9 @@ pub struct Publication {
     pub quality: Option<QualityTables>,
     /// Rows hidden (in whole or in part) by disclosure control.
     pub n_hidden_rows: usize,
+    /// The verdict on each reference cocktail (`--confirm`): set by the command after
+    /// [`publish`], as it holds no count of households.
+    pub confirmation: Option<Vec<rows::ConfirmedCocktail>>,
 }
 
 /// The results of mining, as [`publish`] needs them.

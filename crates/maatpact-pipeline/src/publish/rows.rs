@@ -353,3 +353,85 @@ pub struct QualityTables {
     /// Warnings in all.
     pub n_warnings: Disclosed<u64>,
 }
+
+/// One row of `confirm.csv`: a reference cocktail's verdict, or a new cocktail. No counts of
+/// households: verdicts and evidence only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfirmedCocktail {
+    /// The reference's id, or `new_N`.
+    pub cocktail: String,
+    /// Dutch and English labels (the reference's, or the tags' joined).
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+    /// `None` for a new cocktail.
+    pub status: Option<maatpact_core::ConfirmStatus>,
+    /// The tags as the data support them, by id.
+    pub tags: Vec<String>,
+    /// Tags the data add.
+    pub added: Vec<String>,
+    /// Tags the data drop.
+    pub dropped: Vec<String>,
+    /// Nats by which the cocktail shortens the description of the data.
+    pub evidence: Option<f64>,
+    /// For an unsupported one: households a cocktail as distinct would need.
+    pub households_needed: Option<usize>,
+}
+
+impl ConfirmedCocktail {
+    /// The rows of a confirmation: references in config order, then new cocktails.
+    pub fn rows_of(
+        confirmation: &maatpact_core::Confirmation,
+        references: &[maatpact_core::ReferenceCocktail],
+        vocabulary: &maatpact_core::Vocabulary,
+    ) -> Vec<ConfirmedCocktail> {
+        let ids = |tags: &[maatpact_core::TagId]| -> Vec<String> {
+            tags.iter().map(|&t| vocabulary.get(t).id.clone()).collect()
+        };
+        let labels = |tags: &[maatpact_core::TagId]| -> (String, String) {
+            let join = |f: fn(&maatpact_core::TagDef) -> &str| {
+                tags.iter()
+                    .map(|&t| f(vocabulary.get(t)))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            (join(|t| &t.label_nl), join(|t| &t.label_en))
+        };
+        let mut rows: Vec<ConfirmedCocktail> = confirmation
+            .references
+            .iter()
+            .map(|v| {
+                let reference = references.iter().find(|r| r.id == v.id);
+                let (label_nl, label_en) = reference
+                    .map(|r| (r.label_nl.clone(), r.label_en.clone()))
+                    .unwrap_or_else(|| labels(&v.core));
+                ConfirmedCocktail {
+                    cocktail: v.id.clone(),
+                    label_nl,
+                    label_en,
+                    status: Some(v.status.clone()),
+                    tags: ids(&v.core),
+                    added: ids(&v.added),
+                    dropped: ids(&v.dropped),
+                    evidence: Some(v.evidence),
+                    households_needed: v.households_needed,
+                }
+            })
+            .collect();
+        for (i, core) in confirmation.new_cocktails.iter().enumerate() {
+            let (label_nl, label_en) = labels(core);
+            rows.push(ConfirmedCocktail {
+                cocktail: format!("new_{}", i + 1),
+                label_nl,
+                label_en,
+                status: None,
+                tags: ids(core),
+                added: Vec::new(),
+                dropped: Vec::new(),
+                evidence: None,
+                households_needed: None,
+            });
+        }
+        rows
+    }
+}

@@ -3,14 +3,15 @@
 //! as `.`.
 
 use maatpact_core::publication::{Attribution, Moment};
-use maatpact_core::{Cents, Disclosed, OwnerLevel};
+use maatpact_core::{Cents, ConfirmStatus, Disclosed, OwnerLevel};
 
 use super::charts::RenderedChart;
 use super::document::Block;
 use super::format::{Lang, shown};
 use super::run_charts::separating_tags;
 use crate::publish::{
-    ClusterTables, Group, MiningTables, Publication, QualityTables, SavingsRow, SavingsTables,
+    ClusterTables, ConfirmedCocktail, Group, MiningTables, Publication, QualityTables, SavingsRow,
+    SavingsTables,
 };
 
 /// What the report says about how the run was made.
@@ -89,6 +90,9 @@ pub fn report_blocks(
     if let (Some(savings), Some(clustering)) = (&publication.savings, &publication.clustering) {
         blocks.extend(summary(&cx, savings, clustering));
         blocks.extend(cocktails(&cx, savings, clustering));
+        if let Some(confirmation) = &publication.confirmation {
+            blocks.extend(confirmation_section(&cx, confirmation));
+        }
         blocks.extend(costs_per_cocktail(&cx, savings));
         blocks.extend(who_benefits(&cx, savings));
         blocks.extend(bottlenecks(&cx, savings));
@@ -286,6 +290,84 @@ fn other_tags_note(cx: &Context<'_>, clustering: &ClusterTables) -> Block {
         ),
         others.join(", ")
     ))
+}
+
+/// "Bevestigd, genuanceerd of niet ondersteund": each reference cocktail tested on these
+/// households with the core-set model (`--confirm`).
+fn confirmation_section(cx: &Context<'_>, rows: &[ConfirmedCocktail]) -> Vec<Block> {
+    let verdict = |row: &ConfirmedCocktail| -> String {
+        let joined = |tags: &[String]| tags.join(" + ");
+        match &row.status {
+            Some(ConfirmStatus::Confirmed) => cx.t("bevestigd", "confirmed"),
+            Some(ConfirmStatus::Nuanced) => {
+                let mut parts = vec![format!(
+                    "{} {}",
+                    cx.t("genuanceerd, als", "nuanced, as"),
+                    joined(&row.tags)
+                )];
+                if !row.added.is_empty() {
+                    parts.push(format!(
+                        "{} {}",
+                        cx.t("erbij:", "added:"),
+                        joined(&row.added)
+                    ));
+                }
+                if !row.dropped.is_empty() {
+                    parts.push(format!(
+                        "{} {}",
+                        cx.t("eraf:", "dropped:"),
+                        joined(&row.dropped)
+                    ));
+                }
+                parts.join("; ")
+            }
+            Some(ConfirmStatus::NotSupported) => match row.households_needed {
+                Some(n) => format!(
+                    "{} ~{})",
+                    cx.t(
+                        "niet ondersteund (te weinig huishoudens om te bevestigen; nodig: minstens",
+                        "not supported (too few households to confirm it; needed: at least"
+                    ),
+                    cx.lang.whole(n as f64)
+                ),
+                None => cx.t("niet ondersteund", "not supported"),
+            },
+            None => cx.t("nieuw", "new"),
+        }
+    };
+    let table = rows
+        .iter()
+        .map(|row| {
+            vec![
+                cx.t(&row.label_nl, &row.label_en),
+                verdict(row),
+                row.evidence
+                    .map(|e| cx.lang.decimal(e, 1))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    vec![
+        Block::Heading(
+            2,
+            cx.t(
+                "Bevestigd, genuanceerd of niet ondersteund",
+                "Confirmed, nuanced or not supported",
+            ),
+        ),
+        Block::Paragraph(cx.t(
+            "Elke referentiecocktail is op deze huishoudens getoetst met het kernverzamelingsmodel: een cocktail is een kern van problemen die samen voorkomen, naast achtergrondproblemen die alle huishoudens delen. Bevestigd: de gegevens worden beter beschreven met de cocktail dan zonder. Genuanceerd: beter nog met een probleem erbij of eraf. Bewijs: hoeveel korter de beschrijving wordt (in nats).",
+            "Each reference cocktail was tested on these households with the core-set model: a cocktail is a core of problems that occur together, beside background problems all households share. Confirmed: the data are described better with the cocktail than without. Nuanced: better still with a problem added or dropped. Evidence: how much shorter the description becomes (in nats).",
+        )),
+        Block::Table(
+            vec![
+                cx.t("Cocktail", "Cocktail"),
+                cx.t("Uitkomst", "Outcome"),
+                cx.t("Bewijs (nats)", "Evidence (nats)"),
+            ],
+            table,
+        ),
+    ]
 }
 
 fn cluster_row_label(cx: &Context<'_>, group: &Group) -> String {
