@@ -741,4 +741,10 @@ fn run_confirm_reports_each_reference_cocktail() {
     }
     let audit = maatpact(&["audit", out.to_str().unwrap()], &[]);
     assert_eq!(audit.status.code(), Some(0));
+    // A hidden share of a defining problem still says that it defines the cocktail, as
+    // clusters.csv does; other hidden shares are a dot.
+    let heatmap =
+        std::fs::read_to_string(out.join("charts/tag_prevalence_per_cocktail.svg")).unwrap();
+    assert!(heatmap.contains("bepalend"), "no defining cell marked");
+    assert!(heatmap.contains("verborgen om huishoudens te beschermen"));
 }

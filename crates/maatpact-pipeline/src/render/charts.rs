@@ -39,7 +39,7 @@ pub struct RenderedChart {
 /// What charts write in the report's language: the note under charts with hidden values,
 /// and how numbers read.
 pub struct Notes {
-    /// "insufficient observations" in the report language.
+    /// "hidden to protect households" in the report language.
     pub suppressed: String,
     /// The language of numbers on axes and cells.
     pub lang: Lang,
@@ -50,7 +50,10 @@ impl Notes {
     pub fn of(lang: Lang) -> Notes {
         Notes {
             suppressed: lang
-                .t("onvoldoende waarnemingen", "insufficient observations")
+                .t(
+                    "verborgen om huishoudens te beschermen",
+                    "hidden to protect households",
+                )
                 .to_owned(),
             lang,
         }
@@ -483,6 +486,9 @@ pub struct HeatmapData {
     /// Label columns `1..n` and prefix row labels with their number: for square matrices
     /// whose column names would not fit side by side.
     pub number_columns: bool,
+    /// For hidden cells, what is published of them elsewhere (that a problem defines a
+    /// cocktail, in clusters.csv): written in the cell, in a mid colour. Empty for none.
+    pub hidden_labels: Vec<Vec<Option<String>>>,
 }
 
 /// A heatmap with the value written in each cell.
@@ -545,9 +551,16 @@ pub fn heatmap(name: &str, data: &HeatmapData, notes: &Notes) -> Result<Rendered
             let y = (n_rows - 1 - r) as f64;
             for (c, value) in row.iter().enumerate() {
                 let x = c as f64;
-                let (cell_color, text) = match value {
-                    Some(v) => (fill(*v), notes.lang.decimal(*v, 2)),
-                    None => (RGBColor(235, 235, 235), "·".to_owned()),
+                let label = data
+                    .hidden_labels
+                    .get(r)
+                    .and_then(|row| row.get(c))
+                    .cloned()
+                    .flatten();
+                let (cell_color, text) = match (value, label) {
+                    (Some(v), _) => (fill(*v), notes.lang.decimal(*v, 2)),
+                    (None, Some(label)) => (fill(data.max_value * 0.6), label),
+                    (None, None) => (RGBColor(235, 235, 235), "·".to_owned()),
                 };
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(x, y), (x + 1.0, y + 1.0)],
@@ -840,7 +853,7 @@ mod tests {
     fn notes() -> Notes {
         Notes {
             lang: Lang::Nl,
-            suppressed: "onvoldoende waarnemingen".into(),
+            suppressed: "verborgen om huishoudens te beschermen".into(),
         }
     }
 
@@ -872,7 +885,7 @@ mod tests {
         };
         let chart = bar_chart("savings", &data, false, &notes()).unwrap();
         assert!(chart.svg.contains("Gemiddelde besparing per cocktail"));
-        assert!(chart.svg.contains("onvoldoende waarnemingen"));
+        assert!(chart.svg.contains("verborgen om huishoudens te beschermen"));
         assert_non_trivial_png(&chart.png);
         // Same input, same bytes.
         assert_eq!(bar_chart("savings", &data, false, &notes()).unwrap(), chart);

@@ -727,8 +727,8 @@ fn disclosure(cx: &Context<'_>) -> Vec<Block> {
         cx.t("Geheimhouding: groepen van minder dan", "Disclosure control: groups of fewer than"),
         thresholds.min_cell_size,
         cx.t(
-            "huishoudens worden niet getoond (\".\", onvoldoende waarnemingen), ook niet als verschil van twee getoonde cijfers; bedragen niet als de",
-            "households are not shown (\".\", insufficient observations), not even as the difference of two shown figures; amounts are not shown when the",
+            "huishoudens worden niet getoond (\".\", verborgen), ook niet als verschil van twee getoonde cijfers; bedragen niet als de",
+            "households are not shown (\".\", hidden), not even as the difference of two shown figures; amounts are not shown when the",
         ),
         thresholds.dominance_n,
         cx.t("grootste huishoudens meer dan", "largest households make up more than"),

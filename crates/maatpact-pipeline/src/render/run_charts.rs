@@ -194,6 +194,25 @@ fn tag_prevalence(notes: &Notes, clustering: &ClusterTables) -> Result<RenderedC
                 .collect()
         })
         .collect();
+    // A hidden share of a defining problem is still a defining problem, which clusters.csv
+    // says by naming it: the reader sees which problems make each cocktail.
+    let defining = lang.t("bepalend", "defining").to_owned();
+    let hidden_labels = tags
+        .iter()
+        .map(|tag| {
+            numbers
+                .iter()
+                .map(|&n| {
+                    clustering
+                        .clusters
+                        .iter()
+                        .find(|c| c.name.number == n)
+                        .filter(|c| c.name.defining_tags.contains(&tag.id))
+                        .map(|_| defining.clone())
+                })
+                .collect()
+        })
+        .collect();
     heatmap(
         "tag_prevalence_per_cocktail",
         &HeatmapData {
@@ -218,6 +237,7 @@ fn tag_prevalence(notes: &Notes, clustering: &ClusterTables) -> Result<RenderedC
             max_value: 1.0,
             centred_on_one: false,
             number_columns: false,
+            hidden_labels,
         },
         notes,
     )
@@ -272,6 +292,7 @@ fn cooccurrence_lift(notes: &Notes, mining: &MiningTables) -> Result<RenderedCha
             max_value: max_lift,
             centred_on_one: true,
             number_columns: true,
+            hidden_labels: Vec::new(),
         },
         notes,
     )
