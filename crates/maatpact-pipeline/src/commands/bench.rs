@@ -178,6 +178,20 @@ struct Truth {
 }
 
 impl Truth {
+    /// The truth of a synthetic data set.
+    fn of(synthetic: &maatpact_core::Synthetic, preset: Preset) -> Truth {
+        let labels = truth_labels(&synthetic.cases, &synthetic.cocktails);
+        Truth {
+            informative: labels.iter().any(|&t| t != labels[0]),
+            planted: if preset == Preset::Noise {
+                Vec::new()
+            } else {
+                synthetic.cocktails.iter().map(|c| c.tags.clone()).collect()
+            },
+            labels,
+        }
+    }
+
     /// Of a clustering's defining tag sets: the planted cocktails among them (exactly), and
     /// the sets of two or more tags that match none.
     fn found_and_invented(&self, described: &[Vec<maatpact_core::TagId>]) -> (usize, usize) {
@@ -240,16 +254,7 @@ fn bench_data_set(
     };
     let synthetic = generate(size, data_seed)?;
     let matrix = TagMatrix::from_cases(&synthetic.cases, synthetic.vocabulary.len());
-    let labels = truth_labels(&synthetic.cases, &synthetic.cocktails);
-    let truth = Truth {
-        informative: labels.iter().any(|&t| t != labels[0]),
-        planted: if preset == Preset::Noise {
-            Vec::new()
-        } else {
-            synthetic.cocktails.iter().map(|c| c.tags.clone()).collect()
-        },
-        labels,
-    };
+    let truth = Truth::of(&synthetic, preset);
     let base = RowBase {
         size,
         preset,
@@ -257,23 +262,10 @@ fn bench_data_set(
         repeat,
         truth: &truth,
     };
-    let mut rows = vec![base.scored("oracle", &oracle_labels(&matrix, &truth.labels))];
-    // The ceiling of found and invented: the true grouping described by the same rule as
-    // every method's clusters (households in no cocktail have no defining tags).
-    let n_planted = synthetic.cocktails.len();
-    let described = defining_tags_of_partition(
-        &matrix,
-        &truth.labels,
-        n_planted + 1,
-        Some(n_planted),
-        &ClusterParams::default(),
-    );
-    let (found, invented) = truth.found_and_invented(&described);
-    rows.push(BenchRow {
-        recovered: Some(found),
-        invented: Some(invented),
-        ..base.scored("true_grouping", &truth.labels)
-    });
+    let mut rows = vec![
+        base.scored("oracle", &oracle_labels(&matrix, &truth.labels)),
+        base.true_grouping(&matrix, synthetic.cocktails.len()),
+    ];
     if truth.informative && settings.true_model_cases > 0 {
         // Fitted on the generator's other cases, it does not know the sample's labels: the
         // oracle's advantage on small samples shows against it.
@@ -329,6 +321,24 @@ impl RowBase<'_> {
             seconds: None,
             peak_mib: None,
             status: "ok".into(),
+        }
+    }
+
+    /// The ceiling of found and invented: the true grouping described by the same rule as
+    /// every method's clusters (households in no cocktail have no defining tags).
+    fn true_grouping(&self, matrix: &TagMatrix, n_planted: usize) -> BenchRow {
+        let described = defining_tags_of_partition(
+            matrix,
+            &self.truth.labels,
+            n_planted + 1,
+            Some(n_planted),
+            &ClusterParams::default(),
+        );
+        let (found, invented) = self.truth.found_and_invented(&described);
+        BenchRow {
+            recovered: Some(found),
+            invented: Some(invented),
+            ..self.scored("true_grouping", &self.truth.labels)
         }
     }
 
@@ -448,70 +458,71 @@ fn cells(rows: &[BenchRow]) -> BTreeMap<CellKey, Vec<&BenchRow>> {
     cells
 }
 
+/// Median (range) of values, or the value when they are all equal.
+fn median_range_text(values: Vec<f64>, decimals: usize) -> String {
+    let mut values = values;
+    match median_and_range(&mut values) {
+        Some((median, low, high)) if low == high => fixed(median, decimals),
+        Some((median, low, high)) => format!(
+            "{} ({}–{})",
+            fixed(median, decimals),
+            fixed(low, decimals),
+            fixed(high, decimals)
+        ),
+        None => String::new(),
+    }
+}
+
+/// Runs of a cell with every planted cocktail found and none invented, of those scored.
+fn perfect_runs(members: &[&BenchRow]) -> String {
+    let scored: Vec<&&BenchRow> = members.iter().filter(|r| r.recovered.is_some()).collect();
+    let perfect = scored
+        .iter()
+        .filter(|r| r.recovered == Some(r.planted) && r.invented == Some(0))
+        .count();
+    if scored.is_empty() {
+        String::new()
+    } else {
+        format!("{perfect}/{}", scored.len())
+    }
+}
+
+/// One row of `bench.md`: a cell's summaries.
+fn markdown_row((size, data, algorithm): CellKey, members: &[&BenchRow]) -> Vec<String> {
+    let summary = median_range_text;
+    let counts = |pick: fn(&BenchRow) -> Option<usize>| -> Vec<f64> {
+        members
+            .iter()
+            .filter_map(|r| pick(r).map(|v| v as f64))
+            .collect()
+    };
+    let skipped = members
+        .iter()
+        .map(|r| r.status.as_str())
+        .find(|s| *s != "ok")
+        .unwrap_or("ok");
+    vec![
+        size.to_string(),
+        data,
+        algorithm,
+        summary(members.iter().filter_map(|r| r.ari).collect(), 3),
+        summary(members.iter().filter_map(|r| r.nmi).collect(), 3),
+        summary(members.iter().filter_map(|r| r.silhouette).collect(), 3),
+        summary(counts(|r| r.recovered), 1),
+        summary(counts(|r| r.invented), 1),
+        perfect_runs(members),
+        summary(members.iter().filter_map(|r| r.seconds).collect(), 3),
+        summary(members.iter().filter_map(|r| r.peak_mib).collect(), 0),
+        skipped.to_owned(),
+    ]
+}
+
 /// `bench.md`: median and range per cell.
 pub fn bench_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
-    let summary = |values: Vec<f64>, decimals: usize| -> String {
-        let mut values = values;
-        match median_and_range(&mut values) {
-            Some((median, low, high)) if low == high => fixed(median, decimals),
-            Some((median, low, high)) => format!(
-                "{} ({}–{})",
-                fixed(median, decimals),
-                fixed(low, decimals),
-                fixed(high, decimals)
-            ),
-            None => String::new(),
-        }
-    };
-    let mut table_rows = Vec::new();
-    for ((size, noise, algorithm), members) in cells(rows) {
-        let skipped: Vec<&str> = members
-            .iter()
-            .filter(|r| r.status != "ok")
-            .map(|r| r.status.as_str())
-            .collect();
-        table_rows.push(vec![
-            size.to_string(),
-            noise,
-            algorithm,
-            summary(members.iter().filter_map(|r| r.ari).collect(), 3),
-            summary(members.iter().filter_map(|r| r.nmi).collect(), 3),
-            summary(members.iter().filter_map(|r| r.silhouette).collect(), 3),
-            summary(
-                members
-                    .iter()
-                    .filter_map(|r| r.recovered.map(|v| v as f64))
-                    .collect(),
-                1,
-            ),
-            summary(
-                members
-                    .iter()
-                    .filter_map(|r| r.invented.map(|v| v as f64))
-                    .collect(),
-                1,
-            ),
-            {
-                let scored: Vec<&&BenchRow> =
-                    members.iter().filter(|r| r.recovered.is_some()).collect();
-                let perfect = scored
-                    .iter()
-                    .filter(|r| r.recovered == Some(r.planted) && r.invented == Some(0))
-                    .count();
-                if scored.is_empty() {
-                    String::new()
-                } else {
-                    format!("{perfect}/{}", scored.len())
-                }
-            },
-            summary(members.iter().filter_map(|r| r.seconds).collect(), 3),
-            summary(members.iter().filter_map(|r| r.peak_mib).collect(), 0),
-            skipped
-                .first()
-                .map(|s| (*s).to_owned())
-                .unwrap_or_else(|| "ok".into()),
-        ]);
-    }
+    let table_rows: Vec<Vec<String>> = cells(rows)
+        .into_iter()
+        .map(|(key, members)| markdown_row(key, &members))
+        .collect();
     let blocks = vec![
         Block::Heading(1, "maatpact bench".into()),
         Block::Paragraph(format!(

@@ -334,6 +334,15 @@ fn oversized_cell(text: &str, delimiter: u8) -> Option<OversizedCell> {
     })
 }
 
+/// A record as a row: the record's buffer is the cells end to end, copied once at its
+/// exact size.
+fn raw_row(row: usize, record: &csv::StringRecord) -> RawRow {
+    let ends = (0..record.len())
+        .map(|i| record.range(i).map_or(0, |r| r.end as u32))
+        .collect();
+    RawRow::from_parts(row, record.as_slice().to_owned(), ends)
+}
+
 /// Reads delimited text (CSV, TSV, semicolon-separated) from bytes.
 pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
     let mut notices = Vec::new();
@@ -399,12 +408,7 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
             table.headers = record.iter().map(|h| h.trim().to_owned()).collect();
             header_seen = true;
         } else if record.iter().any(|c| !c.trim().is_empty()) {
-            // The record's buffer is the cells end to end: copied once, at its exact size.
-            let ends = (0..record.len())
-                .map(|i| record.range(i).map_or(0, |r| r.end as u32))
-                .collect();
-            let text = record.as_slice().to_owned();
-            table.rows.push(RawRow::from_parts(row, text, ends));
+            table.rows.push(raw_row(row, &record));
         }
     }
     if let Some(cell) = oversized {

@@ -491,6 +491,28 @@ pub struct HeatmapData {
     pub hidden_labels: Vec<Vec<Option<String>>>,
 }
 
+/// A heatmap cell's colour and text: its value, else what is published of it elsewhere,
+/// else a dot.
+fn cell_look(
+    data: &HeatmapData,
+    (r, c): (usize, usize),
+    value: Option<f64>,
+    fill: &dyn Fn(f64) -> RGBColor,
+    notes: &Notes,
+) -> (RGBColor, String) {
+    let label = data
+        .hidden_labels
+        .get(r)
+        .and_then(|row| row.get(c))
+        .cloned()
+        .flatten();
+    match (value, label) {
+        (Some(v), _) => (fill(v), notes.lang.decimal(v, 2)),
+        (None, Some(label)) => (fill(data.max_value * 0.6), label),
+        (None, None) => (RGBColor(235, 235, 235), "·".to_owned()),
+    }
+}
+
 /// A heatmap with the value written in each cell.
 pub fn heatmap(name: &str, data: &HeatmapData, notes: &Notes) -> Result<RenderedChart> {
     let numbered;
@@ -551,17 +573,7 @@ pub fn heatmap(name: &str, data: &HeatmapData, notes: &Notes) -> Result<Rendered
             let y = (n_rows - 1 - r) as f64;
             for (c, value) in row.iter().enumerate() {
                 let x = c as f64;
-                let label = data
-                    .hidden_labels
-                    .get(r)
-                    .and_then(|row| row.get(c))
-                    .cloned()
-                    .flatten();
-                let (cell_color, text) = match (value, label) {
-                    (Some(v), _) => (fill(*v), notes.lang.decimal(*v, 2)),
-                    (None, Some(label)) => (fill(data.max_value * 0.6), label),
-                    (None, None) => (RGBColor(235, 235, 235), "·".to_owned()),
-                };
+                let (cell_color, text) = cell_look(data, (r, c), *value, &fill, notes);
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(x, y), (x + 1.0, y + 1.0)],
                     cell_color.filled(),
