@@ -585,15 +585,7 @@ pub(super) fn fit(units: &Units<'_>, k: Option<usize>, params: &ClusterParams) -
     let classes = model.shares.len();
     let labels = posteriors
         .chunks(classes)
-        .map(|row| {
-            let mut best = 0;
-            for c in 1..row.len() {
-                if row[c] > row[best] {
-                    best = c;
-                }
-            }
-            best
-        })
+        .map(super::most_probable)
         .collect();
     UnitFit {
         // The number found, so that bootstrap resamples refit that many cocktails and their

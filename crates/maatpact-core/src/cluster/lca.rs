@@ -126,16 +126,7 @@ pub(crate) fn bic(log_likelihood: f64, n_parameters: usize, n_cases: usize) -> f
 pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64) -> UnitFit {
     let (model, posteriors, log_likelihood) = fit_model(units, k, params, seed);
     let labels = (0..units.len())
-        .map(|u| {
-            let row = posteriors.row(u);
-            let mut best = 0;
-            for c in 1..row.len() {
-                if row[c] > row[best] {
-                    best = c;
-                }
-            }
-            best
-        })
+        .map(|u| super::most_probable(posteriors.row(u).as_slice().expect("row-major")))
         .collect();
     UnitFit {
         requested_k: k,

@@ -855,6 +855,17 @@ fn fit_units_raw(
     }
 }
 
+/// The most probable class of a row of posteriors (ties: the lowest).
+pub(crate) fn most_probable(row: &[f64]) -> usize {
+    let mut best = 0;
+    for c in 1..row.len() {
+        if row[c] > row[best] {
+            best = c;
+        }
+    }
+    best
+}
+
 /// Moves the units of clusters smaller than `min_cluster_size` cases to the most probable
 /// (latent class analysis) or nearest (by mode) remaining cluster. The largest cluster always
 /// remains. DBSCAN fits are left alone.

@@ -179,40 +179,28 @@ fn tag_prevalence(notes: &Notes, clustering: &ClusterTables) -> Result<RenderedC
     if clustering.n_in_no_cluster.is_some() {
         numbers.push(0);
     }
-    let values = tags
-        .iter()
-        .map(|tag| {
-            numbers
-                .iter()
-                .map(|&n| {
-                    clustering
-                        .profiles
-                        .iter()
-                        .find(|r| r.cluster == n && r.tag.id == tag.id)
-                        .and_then(|r| r.prevalence.shown().copied())
-                })
-                .collect()
-        })
-        .collect();
     // A hidden share of a defining problem is still a defining problem, which clusters.csv
     // says by naming it: the reader sees which problems make each cocktail.
     let defining = lang.t("bepalend", "defining").to_owned();
-    let hidden_labels = tags
+    let cell = |tag: &str, n: usize| {
+        let value = clustering
+            .profiles
+            .iter()
+            .find(|r| r.cluster == n && r.tag.id == tag)
+            .and_then(|r| r.prevalence.shown().copied());
+        let label = clustering
+            .clusters
+            .iter()
+            .find(|c| c.name.number == n)
+            .filter(|c| c.name.defining_tags.iter().any(|d| d == tag))
+            .map(|_| defining.clone());
+        (value, label)
+    };
+    type Grid<T> = Vec<Vec<Option<T>>>;
+    let (values, hidden_labels): (Grid<f64>, Grid<String>) = tags
         .iter()
-        .map(|tag| {
-            numbers
-                .iter()
-                .map(|&n| {
-                    clustering
-                        .clusters
-                        .iter()
-                        .find(|c| c.name.number == n)
-                        .filter(|c| c.name.defining_tags.contains(&tag.id))
-                        .map(|_| defining.clone())
-                })
-                .collect()
-        })
-        .collect();
+        .map(|tag| numbers.iter().map(|&n| cell(&tag.id, n)).unzip())
+        .unzip();
     heatmap(
         "tag_prevalence_per_cocktail",
         &HeatmapData {
