@@ -260,7 +260,11 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Numbers of cases
-    #[arg(long, value_delimiter = ',', default_value = "30,51,120,300,1000,10000")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "30,51,120,300,1000,10000"
+    )]
     pub sizes: Vec<usize>,
     /// Methods: all, or a list of kmodes, hierarchical, lca, kmeans, dbscan, gmm, coreset
     #[arg(long, value_delimiter = ',', default_value = "all")]
