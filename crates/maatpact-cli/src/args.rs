@@ -244,8 +244,9 @@ pub struct RunArgs {
     /// publication; without it they are not written
     #[arg(long, value_name = "DIR")]
     pub internal: Option<PathBuf>,
-    /// Also test each reference cocktail of the config: confirmed, nuanced or not supported
-    /// (confirm.csv and a section of the report)
+    /// Test each reference cocktail of the config (confirmed, nuanced or not supported:
+    /// confirm.csv and a section of the report) also above 10,000 households; up to 10,000
+    /// it is always done
     #[arg(long)]
     pub confirm: bool,
     /// Print only a short summary

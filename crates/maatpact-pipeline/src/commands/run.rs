@@ -47,9 +47,15 @@ pub struct RunSettings {
     /// A folder for the per-household files (`assignments.csv`, `data_quality_rows.csv`),
     /// which never go into the publication; `None` writes none of them.
     pub internal: Option<PathBuf>,
-    /// Whether to test each reference cocktail (`confirm.csv`, a section of the report).
+    /// Whether to test each reference cocktail (`confirm.csv`, a section of the report) even
+    /// above [`CONFIRM_AUTO_MAX_CASES`] households; at or below it, it always is.
     pub confirm: bool,
 }
+
+/// Up to this many households `run` tests each reference cocktail without being asked:
+/// whether the data confirm the known cocktails is the first question of a programme of 30
+/// to a few thousand households, and the test takes seconds there. Above it, `--confirm`.
+pub const CONFIRM_AUTO_MAX_CASES: usize = 10_000;
 
 /// Reports progress; the CLI draws bars, tests stay silent.
 pub trait Progress {
@@ -180,7 +186,7 @@ pub fn run_validated(
     let result = cluster(&matrix, &params, &config.cocktails, &validated.vocabulary)?;
     stage(3)?;
     let mut publication = publication_of(settings, &validated, &mined, &result)?;
-    if settings.confirm {
+    if settings.confirm || validated.cases.len() <= CONFIRM_AUTO_MAX_CASES {
         let confirmation = confirm(&matrix, &config.cocktails);
         publication.confirmation = Some(ConfirmedCocktail::rows_of(
             &confirmation,
