@@ -754,7 +754,7 @@ pub fn confirm(
     for core in &cores {
         start = start.with_core(core, data.support(core));
     }
-    let all = refine_all(&data, refit(&data, start, FULL_ITERATIONS));
+    let all = refine_all(&data, refit(&data, start, FULL_ITERATIONS), &cores);
     let verdicts = cores
         .iter()
         .enumerate()
@@ -891,6 +891,20 @@ fn class_prevalence(data: &Data, model: &CoreSetModel, k: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The least Jaccard similarity between a reference and the core it is nuanced to.
+const MIN_NUANCE_JACCARD: f64 = 0.5;
+
+/// Jaccard similarity of two sorted tag sets.
+fn jaccard(a: &[usize], b: &[usize]) -> f64 {
+    let both = a.iter().filter(|t| b.contains(t)).count();
+    let either = a.len() + b.len() - both;
+    if either == 0 {
+        1.0
+    } else {
+        both as f64 / either as f64
+    }
+}
+
 /// The cores one move away from core `k`: one tag added, one dropped, or one swapped for
 /// another (a cocktail held with schulden instead of geen uitkering is a swap: neither
 /// half alone may pay).
@@ -920,11 +934,13 @@ fn moves(core: &[usize], n_tags: usize) -> Vec<Vec<usize>> {
 
 /// Moves core `k` (see [`moves`]) while that shortens the description: judged on a short
 /// run, kept after a full one.
-fn refine_one(data: &Data, mut current: Fitted, k: usize) -> Fitted {
+fn refine_one(data: &Data, mut current: Fitted, k: usize, anchor: &[usize]) -> Fitted {
     for _round in 0..MAX_CORE_LEN * 2 {
         let mut improved = false;
         for core in moves(&current.model.cores[k], data.n_tags) {
-            if current.model.cores.contains(&core) {
+            // A nuance keeps most of the reference: a core that shares less than half of
+            // its tags is another cocktail (found as new), not this one nuanced.
+            if current.model.cores.contains(&core) || jaccard(&core, anchor) < MIN_NUANCE_JACCARD {
                 continue;
             }
             let mut model = current.model.clone();
@@ -959,11 +975,11 @@ fn refine_one(data: &Data, mut current: Fitted, k: usize) -> Fitted {
 
 /// Refines every core in turn until a whole pass changes none: the references are judged
 /// together, so that one cocktail's households are not held by another's core.
-fn refine_all(data: &Data, mut current: Fitted) -> Fitted {
+fn refine_all(data: &Data, mut current: Fitted, anchors: &[Vec<usize>]) -> Fitted {
     for _pass in 0..4 {
         let before = current.model.cores.clone();
-        for k in 0..current.model.cores.len() {
-            current = refine_one(data, current, k);
+        for (k, anchor) in anchors.iter().enumerate() {
+            current = refine_one(data, current, k, anchor);
         }
         if current.model.cores == before {
             break;

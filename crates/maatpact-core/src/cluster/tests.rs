@@ -448,6 +448,21 @@ fn confirm_confirms_nuances_and_refuses() {
     let last = confirmation.references.last().unwrap();
     assert_eq!(last.status, ConfirmStatus::NotSupported, "{last:?}");
 
+    // Cocktails unrelated to the references: a reference is at most nuanced to a core that
+    // keeps half of it; the data's own cocktails come out as new.
+    let unrelated = testdata::synthetic(Preset::Random6, Some(300), 3);
+    let confirmation = confirm(&unrelated.matrix, &config.cocktails);
+    for (verdict, reference) in confirmation.references.iter().zip(&config.cocktails) {
+        let shared = verdict
+            .core
+            .iter()
+            .filter(|t| reference.tags.contains(t))
+            .count();
+        let either = verdict.core.len() + reference.tags.len() - shared;
+        assert!(2 * shared >= either, "{verdict:?}");
+    }
+    assert!(!confirmation.new_cocktails.is_empty(), "{confirmation:?}");
+
     for seed in 1..=3 {
         let noise = testdata::noise(51, seed);
         let confirmation = confirm(&noise.matrix, &config.cocktails);
