@@ -347,26 +347,35 @@ fn confirmation_section(cx: &Context<'_>, rows: &[ConfirmedCocktail]) -> Vec<Blo
             ]
         })
         .collect();
-    vec![
-        Block::Heading(
-            2,
-            cx.t(
-                "Bevestigd, genuanceerd of niet ondersteund",
-                "Confirmed, nuanced or not supported",
-            ),
+    table_section(
+        cx.t(
+            "Bevestigd, genuanceerd of niet ondersteund",
+            "Confirmed, nuanced or not supported",
         ),
-        Block::Paragraph(cx.t(
+        cx.t(
             "Elke referentiecocktail is op deze huishoudens getoetst met het kernverzamelingsmodel: een cocktail is een kern van problemen die samen voorkomen, naast achtergrondproblemen die alle huishoudens delen. Bevestigd: de gegevens worden beter beschreven met de cocktail dan zonder. Genuanceerd: beter nog met een probleem erbij of eraf. Bewijs: hoeveel korter de beschrijving wordt (in nats).",
             "Each reference cocktail was tested on these households with the core-set model: a cocktail is a core of problems that occur together, beside background problems all households share. Confirmed: the data are described better with the cocktail than without. Nuanced: better still with a problem added or dropped. Evidence: how much shorter the description becomes (in nats).",
-        )),
-        Block::Table(
-            vec![
-                cx.t("Cocktail", "Cocktail"),
-                cx.t("Uitkomst", "Outcome"),
-                cx.t("Bewijs (nats)", "Evidence (nats)"),
-            ],
-            table,
         ),
+        vec![
+            cx.t("Cocktail", "Cocktail"),
+            cx.t("Uitkomst", "Outcome"),
+            cx.t("Bewijs (nats)", "Evidence (nats)"),
+        ],
+        table,
+    )
+}
+
+/// A section of a heading, a paragraph and a table.
+fn table_section(
+    heading: String,
+    intro: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+) -> Vec<Block> {
+    vec![
+        Block::Heading(2, heading),
+        Block::Paragraph(intro),
+        Block::Table(headers, rows),
     ]
 }
 
@@ -448,21 +457,19 @@ fn who_benefits(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
             ]
         })
         .collect();
-    let mut blocks = vec![
-        Block::Heading(2, cx.t("Wie profiteert", "Who benefits")),
-        Block::Paragraph(cx.t(
+    let mut blocks = table_section(
+        cx.t("Wie profiteert", "Who benefits"),
+        cx.t(
             "Het deel van de besparing dat bij elke financier terechtkomt. Partners zoals zorgverzekeraars en woningcorporaties delen in de besparing; afspraken over bijdragen kunnen hierop worden gebaseerd.",
             "The share of the savings that falls to each financier. Partners such as insurers and housing corporations share in the savings; agreements on contributions can be based on this.",
-        )),
-        Block::Table(
-            vec![
-                cx.t("Financier", "Financier"),
-                cx.t("Huishoudens", "Households"),
-                cx.t("Besparing", "Savings"),
-            ],
-            rows,
         ),
-    ];
+        vec![
+            cx.t("Financier", "Financier"),
+            cx.t("Huishoudens", "Households"),
+            cx.t("Besparing", "Savings"),
+        ],
+        rows,
+    );
     blocks.extend(cx.chart(
         "savings_per_financier",
         "Besparing per financier, per cocktail",
