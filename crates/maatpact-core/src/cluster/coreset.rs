@@ -347,6 +347,7 @@ fn candidates(data: &Data, min_support: f64) -> Vec<(Vec<usize>, f64)> {
 }
 
 /// The fitted model and its description length.
+#[derive(Clone)]
 struct Fitted {
     model: CoreSetModel,
     length: f64,
@@ -357,13 +358,16 @@ impl Fitted {
     /// households. (Not necessarily above its background rate: housing is a problem in
     /// nearly every household of these programmes, and in every cocktail.)
     fn is_cocktail_model(&self) -> bool {
+        (0..self.model.cores.len()).all(|k| self.core_is_cocktail(k))
+    }
+
+    /// Whether cocktail `k` alone is carried by most of its households and has some.
+    fn core_is_cocktail(&self, k: usize) -> bool {
         let m = &self.model;
-        m.cores.iter().enumerate().all(|(k, _)| {
-            m.shares[k + 1] * 1e6 > 1.0
-                && m.core_probabilities[k]
-                    .iter()
-                    .all(|&q| q >= MIN_CORE_PROBABILITY)
-        })
+        m.shares[k + 1] * 1e6 > 1.0
+            && m.core_probabilities[k]
+                .iter()
+                .all(|&q| q >= MIN_CORE_PROBABILITY)
     }
 }
 
@@ -410,31 +414,11 @@ fn refine(data: &Data, mut current: Fitted) -> Fitted {
         let mut improved = false;
         for k in 0..current.model.cores.len() {
             for t in 0..data.n_tags {
-                let mut model = current.model.clone();
-                let core = &mut model.cores[k];
-                let probabilities = &mut model.core_probabilities[k];
-                match core.binary_search(&t) {
-                    Ok(i) if core.len() > 2 => {
-                        core.remove(i);
-                        probabilities.remove(i);
-                    }
-                    Err(i) if core.len() < MAX_CORE_LEN => {
-                        core.insert(i, t);
-                        probabilities.insert(i, INITIAL_CORE_PROBABILITY);
-                    }
-                    _ => continue,
-                }
-                if current.model.cores.iter().any(|c| *c == model.cores[k]) {
+                let Some(core) = toggled(&current.model.cores[k], t) else {
                     continue;
-                }
-                // A short run to judge the change, a full one only for a change that helps.
-                let trial = refit(data, model, TRIAL_ITERATIONS);
-                if !(trial.is_cocktail_model() && trial.length < current.length - 1e-9) {
-                    continue;
-                }
-                let trial = refit(data, trial.model, FULL_ITERATIONS);
-                if trial.is_cocktail_model() && trial.length < current.length - 1e-9 {
-                    current = trial;
+                };
+                if let Some(next) = try_core(data, &current, k, core, Fitted::is_cocktail_model) {
+                    current = next;
                     improved = true;
                 }
             }
@@ -444,6 +428,53 @@ fn refine(data: &Data, mut current: Fitted) -> Fitted {
         }
     }
     current
+}
+
+/// Core `core` with tag `t` added or dropped, within two to `MAX_CORE_LEN` tags.
+fn toggled(core: &[usize], t: usize) -> Option<Vec<usize>> {
+    let mut next = core.to_vec();
+    match next.binary_search(&t) {
+        Ok(i) if core.len() > 2 => {
+            next.remove(i);
+        }
+        Err(i) if core.len() < MAX_CORE_LEN => next.insert(i, t),
+        _ => return None,
+    }
+    Some(next)
+}
+
+/// The model with cocktail `k`'s core replaced by `core` (its kept tags keep their
+/// probabilities), if `valid` and shorter: judged on a short run, kept after a full one.
+fn try_core(
+    data: &Data,
+    current: &Fitted,
+    k: usize,
+    core: Vec<usize>,
+    valid: impl Fn(&Fitted) -> bool,
+) -> Option<Fitted> {
+    if current.model.cores.contains(&core) {
+        return None;
+    }
+    let old = &current.model.cores[k];
+    let mut model = current.model.clone();
+    model.core_probabilities[k] = core
+        .iter()
+        .map(|t| {
+            old.iter()
+                .position(|o| o == t)
+                .map_or(INITIAL_CORE_PROBABILITY, |i| {
+                    current.model.core_probabilities[k][i]
+                })
+        })
+        .collect();
+    model.cores[k] = core;
+    let helps = |f: &Fitted| valid(f) && f.length < current.length - 1e-9;
+    let trial = refit(data, model, TRIAL_ITERATIONS);
+    if !helps(&trial) {
+        return None;
+    }
+    let trial = refit(data, trial.model, FULL_ITERATIONS);
+    helps(&trial).then_some(trial)
 }
 
 /// The shortest of two fitted models (ties: the first).
@@ -540,7 +571,7 @@ pub(super) fn fit_model(
     // on it: one cocktail alone may not pay for itself while the others still sit in the
     // background, so stopping at the first step that does not help would miss them all.
     let wanted = k.unwrap_or(params.k_max);
-    let mut current = refit(&data, background.model.clone(), 0);
+    let mut current = background.clone();
     let mut best: Option<Fitted> = None;
     let keep = |best: Option<Fitted>, next: Fitted| match best {
         Some(b) => Some(shorter(b, next)),
@@ -552,7 +583,7 @@ pub(super) fn fit_model(
             None => break,
         }
         if k.is_none_or(|k| current.model.cores.len() == k) {
-            best = keep(best, refit(&data, current.model.clone(), 0));
+            best = keep(best, current.clone());
         }
     }
     // A latent class model may hold more classes than cocktails (classes of background
@@ -791,7 +822,7 @@ fn verdict(data: &Data, all: &Fitted, k: usize, core: &[usize], id: &str) -> Ref
     let tags = |c: &[usize]| c.iter().map(|&t| TagId(t as u32)).collect::<Vec<_>>();
     // The reference as the data best have it (in the jointly refined model), against the
     // same model without it.
-    let refined = all.clone_fitted();
+    let refined = all.clone();
     let mut without = refined.model.clone();
     without.cores.remove(k);
     without.core_probabilities.remove(k);
@@ -849,24 +880,6 @@ fn verdict(data: &Data, all: &Fitted, k: usize, core: &[usize], id: &str) -> Ref
     }
 }
 
-impl Fitted {
-    /// Whether cocktail `k` alone is carried by most of its households and has some.
-    fn core_is_cocktail(&self, k: usize) -> bool {
-        let m = &self.model;
-        m.shares[k + 1] * 1e6 > 1.0
-            && m.core_probabilities[k]
-                .iter()
-                .all(|&q| q >= MIN_CORE_PROBABILITY)
-    }
-
-    fn clone_fitted(&self) -> Fitted {
-        Fitted {
-            model: self.model.clone(),
-            length: self.length,
-        }
-    }
-}
-
 /// A tag carried by this share of a cocktail's households belongs to it, core or not (the
 /// dominant clause of the defining-tag rule).
 const DOMINANT_PREVALENCE: f64 = 0.8;
@@ -909,18 +922,7 @@ fn jaccard(a: &[usize], b: &[usize]) -> f64 {
 /// another (a cocktail held with schulden instead of geen uitkering is a swap: neither
 /// half alone may pay).
 fn moves(core: &[usize], n_tags: usize) -> Vec<Vec<usize>> {
-    let mut out = Vec::new();
-    for t in 0..n_tags {
-        let mut next = core.to_vec();
-        match next.binary_search(&t) {
-            Ok(i) if core.len() > 2 => {
-                next.remove(i);
-            }
-            Err(i) if core.len() < MAX_CORE_LEN => next.insert(i, t),
-            _ => continue,
-        }
-        out.push(next);
-    }
+    let mut out: Vec<Vec<usize>> = (0..n_tags).filter_map(|t| toggled(core, t)).collect();
     for &old in core {
         for new in (0..n_tags).filter(|t| !core.contains(t)) {
             let mut next: Vec<usize> = core.iter().copied().filter(|&t| t != old).collect();
@@ -932,37 +934,20 @@ fn moves(core: &[usize], n_tags: usize) -> Vec<Vec<usize>> {
     out
 }
 
-/// Moves core `k` (see [`moves`]) while that shortens the description: judged on a short
-/// run, kept after a full one.
+/// Moves core `k` (see [`moves`]) while that shortens the description. The moves of a
+/// round are those of the core the round starts from; each is tried against the model as
+/// it stands, so every kept move shortens the description.
 fn refine_one(data: &Data, mut current: Fitted, k: usize, anchor: &[usize]) -> Fitted {
     for _round in 0..MAX_CORE_LEN * 2 {
         let mut improved = false;
         for core in moves(&current.model.cores[k], data.n_tags) {
             // A nuance keeps most of the reference: a core that shares less than half of
             // its tags is another cocktail (found as new), not this one nuanced.
-            if current.model.cores.contains(&core) || jaccard(&core, anchor) < MIN_NUANCE_JACCARD {
+            if jaccard(&core, anchor) < MIN_NUANCE_JACCARD {
                 continue;
             }
-            let mut model = current.model.clone();
-            model.core_probabilities[k] = core
-                .iter()
-                .map(|t| {
-                    let old = &current.model.cores[k];
-                    old.iter()
-                        .position(|o| o == t)
-                        .map_or(INITIAL_CORE_PROBABILITY, |i| {
-                            current.model.core_probabilities[k][i]
-                        })
-                })
-                .collect();
-            model.cores[k] = core;
-            let trial = refit(data, model, TRIAL_ITERATIONS);
-            if !(trial.core_is_cocktail(k) && trial.length < current.length - 1e-9) {
-                continue;
-            }
-            let trial = refit(data, trial.model, FULL_ITERATIONS);
-            if trial.core_is_cocktail(k) && trial.length < current.length - 1e-9 {
-                current = trial;
+            if let Some(next) = try_core(data, &current, k, core, |f| f.core_is_cocktail(k)) {
+                current = next;
                 improved = true;
             }
         }
