@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use maatpact_pipeline::publish::rows::ConfirmedCocktail;
+use maatpact_pipeline::render::{format::Lang, report::confirm_verdict};
 use maatpact_pipeline::{check_internal_apart, run_cluster};
 
 use crate::args::ClusterCommandArgs;
@@ -52,51 +54,24 @@ pub fn run(args: ClusterCommandArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if let Some(confirmation) = &outcome.confirmation {
-        print_confirmation(confirmation, &validated.vocabulary);
+        print_confirmation(confirmation);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_confirmation(
-    confirmation: &maatpact_core::Confirmation,
-    vocabulary: &maatpact_core::Vocabulary,
-) {
-    use maatpact_core::ConfirmStatus;
-    let ids = |tags: &[maatpact_core::TagId]| {
-        tags.iter()
-            .map(|&t| vocabulary.get(t).id.clone())
-            .collect::<Vec<_>>()
-            .join("+")
-    };
+/// The verdicts as `confirm.csv` holds them, worded as the English report words them.
+fn print_confirmation(rows: &[ConfirmedCocktail]) {
     println!("reference cocktails:");
-    for v in &confirmation.references {
-        let detail = match v.status {
-            ConfirmStatus::Confirmed => {
-                format!("{} (evidence {:.1} nats)", ids(&v.core), v.evidence)
-            }
-            ConfirmStatus::Nuanced => format!(
-                "as {}{}{} (evidence {:.1} nats)",
-                ids(&v.core),
-                if v.added.is_empty() {
-                    String::new()
-                } else {
-                    format!("; added {}", ids(&v.added))
-                },
-                if v.dropped.is_empty() {
-                    String::new()
-                } else {
-                    format!("; dropped {}", ids(&v.dropped))
-                },
-                v.evidence
-            ),
-            ConfirmStatus::NotSupported => match v.households_needed {
-                Some(n) => format!("too few households to confirm it: at least ~{n} needed"),
-                None => "the data show no sign of it".to_owned(),
-            },
-        };
-        println!("  {}: {}: {detail}", v.id, v.status.id());
-    }
-    for core in &confirmation.new_cocktails {
-        println!("  new: {}", ids(core));
+    for row in rows {
+        let evidence = row
+            .evidence
+            .map(|e| format!(" (evidence {e:.1} nats)"))
+            .unwrap_or_default();
+        println!(
+            "  {}: {}: {}{evidence}",
+            row.cocktail,
+            row.tags.join("+"),
+            confirm_verdict(Lang::En, row)
+        );
     }
 }

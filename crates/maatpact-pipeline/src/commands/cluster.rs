@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use maatpact_core::{
-    ClusterResult, Config, Confirmation, ValidClusterParams, Validated, cluster, confirm,
-};
+use maatpact_core::{ClusterResult, Config, ValidClusterParams, Validated, cluster, confirm};
 
 use super::analysis::tag_matrix;
 use super::folder::{Folder, INTERNAL_README, publish_with_internal};
@@ -21,8 +19,8 @@ pub struct ClusterOutcome {
     pub result: ClusterResult,
     /// Its published tables.
     pub tables: ClusterTables,
-    /// With `--confirm`: the verdict on each reference cocktail.
-    pub confirmation: Option<Confirmation>,
+    /// With `--confirm`: the verdict on each reference cocktail, as published.
+    pub confirmation: Option<Vec<ConfirmedCocktail>>,
 }
 
 /// Clusters the cases and publishes `clusters.csv`, `k_selection.csv`,
@@ -38,7 +36,6 @@ pub fn run_cluster(
 ) -> Result<ClusterOutcome> {
     let matrix = tag_matrix(&validated.cases, &validated.vocabulary);
     let result = cluster(&matrix, params, &config.cocktails, &validated.vocabulary)?;
-    let confirmation = confirm_references.then(|| confirm(&matrix, &config.cocktails));
     let mut publication = publish(&Sources {
         cases: &validated.cases,
         config,
@@ -48,9 +45,10 @@ pub fn run_cluster(
         issues: None,
         savings: None,
     })?;
-    publication.confirmation = confirmation
-        .as_ref()
-        .map(|c| ConfirmedCocktail::rows_of(c, &config.cocktails, &validated.vocabulary));
+    publication.confirmation = confirm_references.then(|| {
+        let confirmation = confirm(&matrix, &config.cocktails);
+        ConfirmedCocktail::rows_of(&confirmation, &config.cocktails, &validated.vocabulary)
+    });
     let mut folder = Folder::new();
     for (name, bytes) in csv::files(&publication)? {
         folder.add(name, bytes);
@@ -74,10 +72,9 @@ pub fn run_cluster(
         &config.privacy,
         internal_files.as_ref().zip(internal),
     )?;
-    let tables = publication.clustering.expect("a clustering was published");
     Ok(ClusterOutcome {
         result,
-        tables,
-        confirmation,
+        tables: publication.clustering.expect("a clustering was published"),
+        confirmation: publication.confirmation,
     })
 }

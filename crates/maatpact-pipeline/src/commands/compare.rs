@@ -5,18 +5,19 @@ use std::path::Path;
 
 use maatpact_core::publication::{Attribution, FigureSettings};
 use maatpact_core::{
-    Case, ClusterParams, ClusterResult, CocktailComparison, CocktailSummary, Config, ConfirmStatus,
-    Confirmation, Disclosed, MatchStatus, TagMatrix, Vocabulary, cluster, compare_cocktails,
-    confirm,
+    Case, ClusterParams, ClusterResult, CocktailComparison, CocktailSummary, Config, Disclosed,
+    MatchStatus, TagMatrix, Vocabulary, cluster, compare_cocktails, confirm,
 };
 
 use super::folder::Folder;
 use crate::error::Result;
-use crate::publish::csv::{SUPPRESSED, Table, fixed, fixed_opt};
+use crate::publish::csv::{SUPPRESSED, Table, confirm_table, fixed, fixed_opt};
+use crate::publish::rows::ConfirmedCocktail;
 use crate::publish::{Group, Publication, Sources, publish};
 use crate::render::charts::{GroupedBarData, Notes, grouped_bar_chart};
 use crate::render::document::{Block, to_html};
 use crate::render::format::Lang;
+use crate::render::report::confirm_verdict;
 
 /// One side of a comparison: its cases, their clustering, and what may be published of it.
 pub struct Side {
@@ -123,14 +124,7 @@ pub fn run_compare(
     let chart = shares_chart(lang, base, new, &rows)?;
     let confirmations = confirm_sides(base, new, config, vocabulary);
     let mut blocks = compare_blocks(lang, base, new, &rows, &chart);
-    blocks.extend(confirm_blocks(
-        lang,
-        base,
-        new,
-        &confirmations,
-        config,
-        vocabulary,
-    ));
+    blocks.extend(confirm_blocks(lang, base, new, &confirmations));
     let html = to_html(
         lang.t("Vergelijking van cocktails", "Comparison of cocktails"),
         lang.code(),
@@ -140,7 +134,7 @@ pub fn run_compare(
     folder.add("compare.csv", compare_table(&rows).to_csv()?);
     folder.add(
         "confirm.csv",
-        confirm_sides_table(base, new, &confirmations, config, vocabulary).to_csv()?,
+        confirm_sides_table(base, new, &confirmations).to_csv()?,
     );
     folder.add("compare.html", html);
     folder.add("charts/shares.svg", chart.svg);
@@ -157,96 +151,48 @@ fn confirm_sides(
     new: &Side,
     config: &Config,
     vocabulary: &Vocabulary,
-) -> [Confirmation; 2] {
+) -> [Vec<ConfirmedCocktail>; 2] {
     [base, new].map(|side| {
         let matrix = TagMatrix::from_cases(&side.cases, vocabulary.len());
-        confirm(&matrix, &config.cocktails)
+        let confirmation = confirm(&matrix, &config.cocktails);
+        ConfirmedCocktail::rows_of(&confirmation, &config.cocktails, vocabulary)
     })
 }
 
 /// `confirm.csv` of a comparison: the verdicts of each side, with a `side` column.
-fn confirm_sides_table(
-    base: &Side,
-    new: &Side,
-    confirmations: &[Confirmation; 2],
-    config: &Config,
-    vocabulary: &Vocabulary,
-) -> Table {
-    let mut table: Option<Table> = None;
-    for (side, confirmation) in [base, new].iter().zip(confirmations) {
-        let rows = crate::publish::rows::ConfirmedCocktail::rows_of(
-            confirmation,
-            &config.cocktails,
-            vocabulary,
-        );
-        let one = crate::publish::csv::confirm_table(&rows);
-        let out = table.get_or_insert_with(|| {
-            let headers: Vec<&str> = std::iter::once("side")
-                .chain(one.headers.iter().map(String::as_str))
-                .collect();
-            Table::new(&headers)
-        });
-        for row in one.rows {
+fn confirm_sides_table(base: &Side, new: &Side, sides: &[Vec<ConfirmedCocktail>; 2]) -> Table {
+    let tables = sides.each_ref().map(|rows| confirm_table(rows));
+    let headers: Vec<&str> = std::iter::once("side")
+        .chain(tables[0].headers.iter().map(String::as_str))
+        .collect();
+    let mut out = Table::new(&headers);
+    for (side, table) in [base, new].iter().zip(tables) {
+        for row in table.rows {
             out.rows
                 .push(std::iter::once(side.name.clone()).chain(row).collect());
         }
     }
-    table.expect("two sides")
-}
-
-/// A verdict in words.
-fn verdict_text(
-    lang: Lang,
-    v: &maatpact_core::ReferenceVerdict,
-    ids: &dyn Fn(&[maatpact_core::TagId]) -> String,
-) -> String {
-    match v.status {
-        ConfirmStatus::Confirmed => lang.t("bevestigd", "confirmed").to_owned(),
-        ConfirmStatus::Nuanced => format!(
-            "{} {}",
-            lang.t("genuanceerd, als", "nuanced, as"),
-            ids(&v.core)
-        ),
-        ConfirmStatus::NotSupported => match v.households_needed {
-            Some(n) => {
-                format!(
-                    "{} ~{n}",
-                    lang.t(
-                        "niet ondersteund (te weinig huishoudens; nodig: minstens",
-                        "not supported (too few households; needed: at least"
-                    )
-                ) + ")"
-            }
-            None => lang.t("niet ondersteund", "not supported").to_owned(),
-        },
-    }
+    out
 }
 
 /// The confirmation as a section of `compare.html`: per reference cocktail, its verdict
-/// on each side.
+/// on each side, then the new cocktails of each.
 fn confirm_blocks(
     lang: Lang,
     base: &Side,
     new: &Side,
-    confirmations: &[Confirmation; 2],
-    config: &Config,
-    vocabulary: &Vocabulary,
+    sides: &[Vec<ConfirmedCocktail>; 2],
 ) -> Vec<Block> {
-    let ids = |tags: &[maatpact_core::TagId]| {
-        tags.iter()
-            .map(|&t| vocabulary.get(t).id.clone())
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
-    let rows: Vec<Vec<String>> = config
-        .cocktails
+    let is_reference = |row: &&ConfirmedCocktail| row.status.is_some();
+    let rows: Vec<Vec<String>> = sides[0]
         .iter()
-        .enumerate()
-        .map(|(i, reference)| {
+        .filter(is_reference)
+        .zip(sides[1].iter().filter(is_reference))
+        .map(|(b, n)| {
             vec![
-                lang.t(&reference.label_nl, &reference.label_en).to_owned(),
-                verdict_text(lang, &confirmations[0].references[i], &ids),
-                verdict_text(lang, &confirmations[1].references[i], &ids),
+                lang.t(&b.label_nl, &b.label_en).to_owned(),
+                confirm_verdict(lang, b),
+                confirm_verdict(lang, n),
             ]
         })
         .collect();
@@ -268,18 +214,18 @@ fn confirm_blocks(
             rows,
         ),
     ];
-    for (side, confirmation) in [base, new].iter().zip(confirmations) {
-        if !confirmation.new_cocktails.is_empty() {
+    for (side, rows) in [base, new].iter().zip(sides) {
+        let new_ones: Vec<String> = rows
+            .iter()
+            .filter(|r| r.status.is_none())
+            .map(|r| r.tags.join(" + "))
+            .collect();
+        if !new_ones.is_empty() {
             blocks.push(Block::Paragraph(format!(
                 "{} {}: {}",
                 lang.t("Nieuwe cocktails in", "New cocktails in"),
                 side.name,
-                confirmation
-                    .new_cocktails
-                    .iter()
-                    .map(|c| ids(c))
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                new_ones.join("; ")
             )));
         }
     }

@@ -292,55 +292,54 @@ fn other_tags_note(cx: &Context<'_>, clustering: &ClusterTables) -> Block {
     ))
 }
 
+/// A reference cocktail's verdict in words, as the report and `compare.html` write it.
+pub fn confirm_verdict(lang: Lang, row: &ConfirmedCocktail) -> String {
+    let t = |nl: &str, en: &str| lang.t(nl, en).to_owned();
+    let joined = |tags: &[String]| tags.join(" + ");
+    match &row.status {
+        Some(ConfirmStatus::Confirmed) => t("bevestigd", "confirmed"),
+        Some(ConfirmStatus::Nuanced) => {
+            let mut parts = vec![format!(
+                "{} {}",
+                t("genuanceerd, als", "nuanced, as"),
+                joined(&row.tags)
+            )];
+            if !row.added.is_empty() {
+                parts.push(format!("{} {}", t("erbij:", "added:"), joined(&row.added)));
+            }
+            if !row.dropped.is_empty() {
+                parts.push(format!(
+                    "{} {}",
+                    t("eraf:", "dropped:"),
+                    joined(&row.dropped)
+                ));
+            }
+            parts.join("; ")
+        }
+        Some(ConfirmStatus::NotSupported) => match row.households_needed {
+            Some(n) => format!(
+                "{} ~{})",
+                t(
+                    "niet ondersteund (te weinig huishoudens om te bevestigen; nodig: minstens",
+                    "not supported (too few households to confirm it; needed: at least"
+                ),
+                lang.whole(n as f64)
+            ),
+            None => t("niet ondersteund", "not supported"),
+        },
+        None => t("nieuw", "new"),
+    }
+}
+
 /// "Bevestigd, genuanceerd of niet ondersteund": each reference cocktail tested on these
 /// households with the core-set model (`--confirm`).
 fn confirmation_section(cx: &Context<'_>, rows: &[ConfirmedCocktail]) -> Vec<Block> {
-    let verdict = |row: &ConfirmedCocktail| -> String {
-        let joined = |tags: &[String]| tags.join(" + ");
-        match &row.status {
-            Some(ConfirmStatus::Confirmed) => cx.t("bevestigd", "confirmed"),
-            Some(ConfirmStatus::Nuanced) => {
-                let mut parts = vec![format!(
-                    "{} {}",
-                    cx.t("genuanceerd, als", "nuanced, as"),
-                    joined(&row.tags)
-                )];
-                if !row.added.is_empty() {
-                    parts.push(format!(
-                        "{} {}",
-                        cx.t("erbij:", "added:"),
-                        joined(&row.added)
-                    ));
-                }
-                if !row.dropped.is_empty() {
-                    parts.push(format!(
-                        "{} {}",
-                        cx.t("eraf:", "dropped:"),
-                        joined(&row.dropped)
-                    ));
-                }
-                parts.join("; ")
-            }
-            Some(ConfirmStatus::NotSupported) => match row.households_needed {
-                Some(n) => format!(
-                    "{} ~{})",
-                    cx.t(
-                        "niet ondersteund (te weinig huishoudens om te bevestigen; nodig: minstens",
-                        "not supported (too few households to confirm it; needed: at least"
-                    ),
-                    cx.lang.whole(n as f64)
-                ),
-                None => cx.t("niet ondersteund", "not supported"),
-            },
-            None => cx.t("nieuw", "new"),
-        }
-    };
     let table = rows
         .iter()
         .map(|row| {
             vec![
                 cx.t(&row.label_nl, &row.label_en),
-                verdict(row),
+                confirm_verdict(cx.lang, row),
                 row.evidence
                     .map(|e| cx.lang.decimal(e, 1))
                     .unwrap_or_default(),
