@@ -115,6 +115,106 @@ impl Financier {
     }
 }
 
+/// Who paid a breakthrough (*wie betaalt*): the programme's own budget or a financier's.
+/// With the financiers who gain (savings per financier) it gives the payer → beneficiary
+/// matrix: who pays, who profits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payer {
+    /// The programme's breakthrough budget (*doorbraakbudget*, *doorbraakfonds*).
+    Programme,
+    /// A financier's budget (bijzondere bijstand is the Participation Act's).
+    Financier(Financier),
+}
+
+impl Payer {
+    /// Every payer: the programme first, then the financiers.
+    pub const ALL: [Payer; 8] = [
+        Payer::Programme,
+        Payer::Financier(Financier::Jeugd),
+        Payer::Financier(Financier::Wmo),
+        Payer::Financier(Financier::Participatie),
+        Payer::Financier(Financier::Zorgverzekeraar),
+        Payer::Financier(Financier::Woningcorporatie),
+        Payer::Financier(Financier::Justitie),
+        Payer::Financier(Financier::Overig),
+    ];
+
+    /// The id used in tables: `programma`, or the financier's id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Payer::Programme => "programma",
+            Payer::Financier(f) => f.id(),
+        }
+    }
+
+    /// Dutch label.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Payer::Programme => "Programmabudget (doorbraak)",
+            Payer::Financier(f) => f.label_nl(),
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Payer::Programme => "Programme budget (breakthrough)",
+            Payer::Financier(f) => f.label_en(),
+        }
+    }
+
+    /// The payer a cell names: its id, or a Dutch or English name of the budget it came
+    /// from, compared without case, spaces, dashes or underscores.
+    pub fn parse(text: &str) -> Option<Payer> {
+        let key = crate::text::header_key(text);
+        Payer::ALL
+            .into_iter()
+            .find(|p| p.names().iter().any(|n| crate::text::header_key(n) == key))
+    }
+
+    /// The names a payer is recognised by.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Payer::Programme => &[
+                "programma",
+                "programme",
+                "program",
+                "doorbraakbudget",
+                "doorbraakfonds",
+                "maatwerkbudget",
+                "programmabudget",
+                "50 gezinnen aanpak",
+                "maatpact",
+                "breakthrough budget",
+            ],
+            Payer::Financier(Financier::Jeugd) => &["jeugd", "jeugdwet", "jeugdhulp", "youth act"],
+            Payer::Financier(Financier::Wmo) => &["wmo", "wmo 2015", "social support act"],
+            Payer::Financier(Financier::Participatie) => &[
+                "participatie",
+                "participatiewet",
+                "bijzondere bijstand",
+                "bijstand",
+                "participation act",
+            ],
+            Payer::Financier(Financier::Zorgverzekeraar) => &[
+                "zorgverzekeraar",
+                "zorgverzekeringswet",
+                "zvw",
+                "health insurer",
+                "insurer",
+            ],
+            Payer::Financier(Financier::Woningcorporatie) => &[
+                "woningcorporatie",
+                "corporatie",
+                "housing corporation",
+            ],
+            Payer::Financier(Financier::Justitie) => &["justitie", "justice"],
+            Payer::Financier(Financier::Overig) => &["overig", "anders", "other"],
+        }
+    }
+}
+
 /// The 12-month cost-benefit analysis (*kosten-batenanalyse*) of one case, in cents.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostBenefit {
@@ -182,6 +282,8 @@ pub struct Case {
     pub breakthrough_spend: Option<Cents>,
     /// What the breakthrough budget was spent on (e.g. `wonen`, `geld`).
     pub budget_category: Option<String>,
+    /// Whose budget paid the breakthrough spend.
+    pub payer: Option<Payer>,
     /// Bottlenecks that blocked the obvious solution, sorted and without duplicates.
     pub bottlenecks: Vec<BottleneckId>,
     /// Satisfaction scores.
@@ -208,12 +310,19 @@ impl Case {
             costs: CostBenefit::default(),
             breakthrough_spend: None,
             budget_category: None,
+            payer: None,
             bottlenecks: Vec::new(),
             satisfaction: Satisfaction::default(),
             executed: None,
             savings_by_financier: [None; 7],
             true_cluster: None,
         }
+    }
+
+    /// Whether a breakthrough was chosen: what it was spent on, its spend or whether it was
+    /// carried out is recorded.
+    pub fn has_plan(&self) -> bool {
+        self.budget_category.is_some() || self.breakthrough_spend.is_some() || self.executed.is_some()
     }
 
     /// Whether the case carries the given tag.

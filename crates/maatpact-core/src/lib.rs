@@ -43,7 +43,7 @@ mod tag_matrix;
 mod text;
 mod validate;
 
-pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Satisfaction, TagId};
+pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Payer, Satisfaction, TagId};
 pub use cluster::{
     BernoulliClasses, ClusterAlgorithm, ClusterParams, ClusterProfile, ClusterResult, Clustering,
     ConfirmStatus, Confirmation, Dendrogram, Dissimilarity, KChoice, KCriterion, KModesInit,

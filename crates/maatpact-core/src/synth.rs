@@ -365,6 +365,11 @@ impl SynthValidParams {
             };
             (cases, planted)
         };
+        // Payers come from a third stream, so that adding them changed no other field.
+        let mut cases = cases;
+        let mut payer_rng = case_rng;
+        payer_rng.long_jump();
+        finance::assign_payers(&mut cases, &mut payer_rng);
         Ok(Synthetic {
             cases,
             vocabulary,

@@ -162,6 +162,15 @@ impl<T> Disclosed<T> {
         })
     }
 
+    /// A figure derived from this one and another, shown only when both are: it tells an
+    /// outsider nothing the two do not.
+    pub fn zip<U, V>(self, other: Disclosed<U>, f: impl FnOnce(T, U) -> V) -> Disclosed<V> {
+        Disclosed(match (self.0, other.0) {
+            (Inner::Shown(a), Inner::Shown(b)) => Inner::Shown(f(a, b)),
+            (Inner::Hidden(reason), _) | (_, Inner::Hidden(reason)) => Inner::Hidden(reason),
+        })
+    }
+
     /// The value by reference.
     pub fn as_ref(&self) -> Disclosed<&T> {
         Disclosed(match &self.0 {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::{Attribution, DifferenceKey, RowFigures, RowKey};
+use super::{Attribution, DifferenceKey, RowFigures, RowKey, Stage};
 use crate::case::{Case, Financier};
 use crate::config::PrivacyThresholds;
 use crate::disclosure::{Contributions, Suppression, amount_primary};
@@ -234,7 +234,7 @@ fn median_of_sorted(values: &[f64]) -> Option<f64> {
 /// One row of savings per financier: the households with a share for it, and the total.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FinancierFigures {
-    /// `Financier(f)` or `ClusterFinancier(c, f)`.
+    /// `Financier(f)` or `PartFinancier(part, f)`.
     pub key: RowKey,
     /// The financier.
     pub financier: Financier,
@@ -258,25 +258,20 @@ impl FinancierFigures {
     }
 }
 
-/// Savings per financier: overall, or per cluster when `clusters` gives each case's
-/// published cluster number (and the numbers, in order).
+/// Savings per financier: overall, or per group of a partition when `parts` gives the
+/// groups (clusters, phases, budget categories or payers) and each case's position in them.
 pub fn financier_figures(
     cases: &[Case],
-    clusters: Option<(&[usize], &[usize])>,
+    parts: Option<(&[RowKey], &[usize])>,
     thresholds: &PrivacyThresholds,
 ) -> Vec<FinancierFigures> {
-    let numbers: Vec<Option<usize>> = match clusters {
-        Some((_, numbers)) => numbers.iter().map(|&n| Some(n)).collect(),
-        None => vec![None],
-    };
-    let position: BTreeMap<Option<usize>, usize> =
-        numbers.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let n_parts = parts.map_or(1, |(keys, _)| keys.len());
     let n_financiers = Financier::ALL.len();
-    let mut counts = vec![0u64; numbers.len() * n_financiers];
-    let mut totals = vec![0i64; numbers.len() * n_financiers];
-    let mut contributions = vec![Contributions::new(thresholds); numbers.len() * n_financiers];
+    let mut counts = vec![0u64; n_parts * n_financiers];
+    let mut totals = vec![0i64; n_parts * n_financiers];
+    let mut contributions = vec![Contributions::new(thresholds); n_parts * n_financiers];
     for (index, case) in cases.iter().enumerate() {
-        let group = position[&clusters.map(|(labels, _)| labels[index])];
+        let group = parts.map_or(0, |(_, of_case)| of_case[index]);
         for (f, share) in case.savings_by_financier.iter().enumerate() {
             let Some(share) = share.filter(|s| s.0 != 0) else {
                 continue;
@@ -288,13 +283,13 @@ pub fn financier_figures(
         }
     }
     let mut rows = Vec::with_capacity(counts.len());
-    for (g, number) in numbers.iter().enumerate() {
+    for g in 0..n_parts {
         for (f, &financier) in Financier::ALL.iter().enumerate() {
             let cell = g * n_financiers + f;
             let id = financier.id().to_owned();
             rows.push(FinancierFigures {
-                key: match number {
-                    Some(c) => RowKey::ClusterFinancier(*c, id),
+                key: match parts {
+                    Some((keys, _)) => RowKey::PartFinancier(Box::new(keys[g].clone()), id),
                     None => RowKey::Financier(id),
                 },
                 financier,
@@ -305,6 +300,34 @@ pub fn financier_figures(
         }
     }
     rows
+}
+
+/// The funnel after registration: households with a plan, and with the plan carried out,
+/// for all households and per phase (`phases` in order, each case's position in them).
+/// Rows in the order all, then each phase; stages in [`Stage::ALL`] order.
+pub fn funnel_figures(cases: &[Case], phases: &[RowKey], phase_of: &[usize]) -> Vec<(RowKey, u64)> {
+    let groups: Vec<RowKey> = std::iter::once(RowKey::Overall)
+        .chain(phases.iter().cloned())
+        .collect();
+    let mut counts = vec![[0u64; 2]; groups.len()];
+    for (case, &phase) in cases.iter().zip(phase_of) {
+        let stages = [case.has_plan(), case.executed == Some(true)];
+        for group in [0, phase + 1] {
+            for (slot, reached) in counts[group].iter_mut().zip(stages) {
+                *slot += u64::from(reached);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .zip(counts)
+        .flat_map(|(group, counts)| {
+            Stage::ALL
+                .into_iter()
+                .zip(counts)
+                .map(move |(stage, n)| (RowKey::Funnel(Box::new(group.clone()), stage), n))
+        })
+        .collect()
 }
 
 /// Whether a case belongs to a group.

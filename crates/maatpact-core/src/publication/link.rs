@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
     Attribution, DifferenceKey, LinkInput, RowKey, RowShape, SAVINGS_AMOUNT_NONNEGATIVE,
-    SAVINGS_AMOUNTS, SAVINGS_COUNTS,
+    SAVINGS_AMOUNTS, SAVINGS_COUNTS, Stage,
 };
 use crate::disclosure::{CellId, CellKind, Expr, LinkedModel, Sense, UnitId};
 
@@ -92,6 +92,7 @@ pub fn link(input: &LinkInput) -> Linked {
     linker.partitions();
     linker.multi_membership();
     linker.financiers();
+    linker.funnel();
     linker.cluster_tags();
     linker.satisfaction_and_findings();
     linker.tag_sets();
@@ -140,11 +141,12 @@ impl Linker<'_, '_> {
     }
 
     fn partitions(&mut self) {
-        let families: [fn(&RowKey) -> bool; 4] = [
+        let families: [fn(&RowKey) -> bool; 5] = [
             |k| matches!(k, RowKey::Cluster(_)),
             |k| matches!(k, RowKey::Phase(_)),
             |k| matches!(k, RowKey::Municipality(_)),
             |k| matches!(k, RowKey::BudgetCategory(_)),
+            |k| matches!(k, RowKey::Payer(_)),
         ];
         for in_family in families {
             let children: Vec<RowKey> = self.keys().filter(|k| in_family(k)).cloned().collect();
@@ -227,6 +229,21 @@ impl Linker<'_, '_> {
                 );
             }
         }
+        // Households without a share for a financier: a group of its own (counts only: a
+        // share is not one of the savings row's amounts).
+        for key in &keys {
+            let RowKey::Financier(f) = key else { continue };
+            let (Some(all), Some(row)) = (self.row(&RowKey::Overall), self.row(key)) else {
+                continue;
+            };
+            let expr = vec![(all.counts[0], 1.0), (row.counts[0], -1.0)];
+            self.model.add_difference(
+                format!("households without a share for {f}"),
+                vec![expr],
+                Vec::new(),
+                None,
+            );
+        }
         let owners: Vec<String> = keys
             .iter()
             .filter_map(|k| match k {
@@ -275,10 +292,10 @@ impl Linker<'_, '_> {
     }
 
     fn financiers(&mut self) {
-        let cross: Vec<(usize, String)> = self
+        let cross: Vec<(RowKey, String)> = self
             .keys()
             .filter_map(|k| match k {
-                RowKey::ClusterFinancier(c, f) => Some((*c, f.clone())),
+                RowKey::PartFinancier(part, f) => Some((part.as_ref().clone(), f.clone())),
                 _ => None,
             })
             .collect();
@@ -289,19 +306,39 @@ impl Linker<'_, '_> {
                 _ => None,
             })
             .collect();
-        for f in &financiers {
-            let children: Vec<RowKey> = cross
-                .iter()
-                .filter(|(_, ff)| ff == f)
-                .map(|(c, f)| RowKey::ClusterFinancier(*c, f.clone()))
-                .collect();
-            self.sum(&RowKey::Financier(f.clone()), &children);
+        let cross_key = |part: &RowKey, f: &str| RowKey::PartFinancier(Box::new(part.clone()), f.into());
+        // Each partition (clusters, phases, …) adds up to the financier's row.
+        let mut families: Vec<std::mem::Discriminant<RowKey>> =
+            cross.iter().map(|(p, _)| std::mem::discriminant(p)).collect();
+        families.dedup();
+        for family in families {
+            for f in &financiers {
+                let children: Vec<RowKey> = cross
+                    .iter()
+                    .filter(|(p, ff)| ff == f && std::mem::discriminant(p) == family)
+                    .map(|(p, f)| cross_key(p, f))
+                    .collect();
+                self.sum(&RowKey::Financier(f.clone()), &children);
+            }
+        }
+        // A group's households with a share are some of its households.
+        for (part, f) in &cross {
+            let (Some(whole), Some(cell)) = (self.row(part), self.row(&cross_key(part, f))) else {
+                continue;
+            };
+            let expr = vec![(whole.counts[0], 1.0), (cell.counts[0], -1.0)];
+            let at_most = vec![(cell.counts[0], 1.0), (whole.counts[0], -1.0)];
+            self.model.add_relation(at_most, Sense::Le, 0.0);
+            self.model.add_difference(
+                format!("{} without a share for {f}", part.label()),
+                vec![expr],
+                Vec::new(),
+                None,
+            );
         }
         if !self.input.truth {
             return;
         }
-        // The shares of a group add up to its savings when every case's shares add up to
-        // its savings: true of well-kept data, and easy to guess.
         let mut groups: Vec<(RowKey, Vec<RowKey>)> = vec![(
             RowKey::Overall,
             financiers
@@ -309,14 +346,14 @@ impl Linker<'_, '_> {
                 .map(|f| RowKey::Financier(f.clone()))
                 .collect(),
         )];
-        let clusters: BTreeSet<usize> = cross.iter().map(|(c, _)| *c).collect();
-        for c in clusters {
+        let parts: BTreeSet<&RowKey> = cross.iter().map(|(p, _)| p).collect();
+        for part in parts {
             groups.push((
-                RowKey::Cluster(c),
+                part.clone(),
                 cross
                     .iter()
-                    .filter(|(cc, _)| *cc == c)
-                    .map(|(c, f)| RowKey::ClusterFinancier(*c, f.clone()))
+                    .filter(|(p, _)| p == part)
+                    .map(|(p, f)| cross_key(p, f))
                     .collect(),
             ));
         }
@@ -336,6 +373,47 @@ impl Linker<'_, '_> {
             if self.model.eval(&terms).is_some_and(|v| v == 0.0) {
                 self.model.add_relation(terms, Sense::Eq, 0.0);
             }
+        }
+    }
+
+    /// Households with a plan are some of a group's households, and those whose plan was
+    /// carried out some of them; the phases add up to all households.
+    fn funnel(&mut self) {
+        let cells: Vec<(RowKey, Stage)> = self
+            .keys()
+            .filter_map(|k| match k {
+                RowKey::Funnel(group, stage) => Some((group.as_ref().clone(), *stage)),
+                _ => None,
+            })
+            .collect();
+        let key = |group: &RowKey, stage: Stage| RowKey::Funnel(Box::new(group.clone()), stage);
+        let groups: BTreeSet<&RowKey> = cells.iter().map(|(g, _)| g).collect();
+        for group in groups {
+            let n = self.row(group).map(|r| r.counts[0]);
+            let plan = self.row(&key(group, Stage::WithPlan)).map(|r| r.counts[0]);
+            let executed = self.row(&key(group, Stage::Executed)).map(|r| r.counts[0]);
+            let steps = [
+                (n, plan, "without a plan"),
+                (plan, executed, "with a plan not carried out"),
+            ];
+            for (outer, inner, what) in steps {
+                let (Some(outer), Some(inner)) = (outer, inner) else {
+                    continue;
+                };
+                let expr = vec![(outer, 1.0), (inner, -1.0)];
+                self.model
+                    .add_relation(vec![(inner, 1.0), (outer, -1.0)], Sense::Le, 0.0);
+                let label = format!("{}: households {what}", group.label());
+                self.model.add_difference(label, vec![expr], Vec::new(), None);
+            }
+        }
+        for stage in Stage::ALL {
+            let phases: Vec<RowKey> = cells
+                .iter()
+                .filter(|(g, s)| *s == stage && matches!(g, RowKey::Phase(_)))
+                .map(|(g, s)| key(g, *s))
+                .collect();
+            self.sum(&key(&RowKey::Overall, stage), &phases);
         }
     }
 

@@ -3,9 +3,12 @@
 //!
 //! [`link`] turns the rows into a [`LinkedModel`]: one unit per row, its figures as cells,
 //! and every relation an outsider knows from the tables' definitions:
-//! - partitions add up to their total (clusters, phases, municipalities and budget
-//!   categories to all households; a cluster's phases to the cluster, a phase's clusters to
-//!   the phase; clusters per financier to the financier);
+//! - partitions add up to their total (clusters, phases, municipalities, budget
+//!   categories and payers to all households; a cluster's phases to the cluster, a phase's
+//!   clusters to the phase; each partition's shares per financier to the financier, and
+//!   a group's households with a share are some of its households);
+//! - the funnel: households with a plan are some of a group's, those whose plan was
+//!   carried out some of those, and the phases add up to all;
 //! - every row's savings are its threatened minus its tailored cost;
 //! - a multi-membership row is part of all households (tags, bottlenecks, owner levels),
 //!   and a bottleneck part of its owner level: the households outside it are a group too;
@@ -27,7 +30,7 @@ mod link;
 
 pub use figures::{
     FigureSettings, FinancierFigures, Membership, SavingsFigures, difference_primary,
-    financier_figures, savings_figures,
+    financier_figures, funnel_figures, savings_figures,
 };
 pub use link::{Linked, link};
 
@@ -59,10 +62,14 @@ pub enum RowKey {
     Bottleneck(String, String),
     /// Households with at least one bottleneck of an owner level.
     OwnerLevel(String),
+    /// Whose budget paid the breakthrough spend (`unknown`: no payer recorded).
+    Payer(String),
     /// Households with a share of the savings for a financier.
     Financier(String),
-    /// The same, within a cluster.
-    ClusterFinancier(usize, String),
+    /// The same, within a group of a partition: a cluster, phase, budget category or payer.
+    PartFinancier(Box<RowKey>, String),
+    /// Households of a group (all households or a phase) at a stage of the funnel.
+    Funnel(Box<RowKey>, Stage),
     /// Households with every tag of a set (one tag: the tag's row of `savings_per_tag`).
     TagSet(Vec<String>),
     /// A cluster's households with a tag.
@@ -97,6 +104,31 @@ impl Moment {
             Moment::Start => "start",
             Moment::Month6 => "6m",
             Moment::Month12 => "12m",
+        }
+    }
+}
+
+/// A stage of the funnel, after registration (every household) and before the KBA
+/// (households with a KBA are counted in every savings row).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// A breakthrough was chosen: what it was spent on, its spend, or whether it was
+    /// carried out is recorded.
+    WithPlan,
+    /// The plan was carried out (`executed` is yes).
+    Executed,
+}
+
+impl Stage {
+    /// Both stages, in funnel order.
+    pub const ALL: [Stage; 2] = [Stage::WithPlan, Stage::Executed];
+
+    /// The id used in tables.
+    pub fn id(self) -> &'static str {
+        match self {
+            Stage::WithPlan => "with_plan",
+            Stage::Executed => "executed",
         }
     }
 }
@@ -136,11 +168,13 @@ impl RowKey {
             | RowKey::BudgetCategory(_)
             | RowKey::ClusterPhase(..)
             | RowKey::Bottleneck(..)
-            | RowKey::OwnerLevel(_) => RowShape::Savings,
+            | RowKey::OwnerLevel(_)
+            | RowKey::Payer(_) => RowShape::Savings,
             RowKey::TagSet(tags) if tags.len() == 1 => RowShape::Savings,
-            RowKey::Financier(_) | RowKey::ClusterFinancier(..) => RowShape::Financier,
+            RowKey::Financier(_) | RowKey::PartFinancier(..) => RowShape::Financier,
             RowKey::TagSet(_)
             | RowKey::ClusterTag(..)
+            | RowKey::Funnel(..)
             | RowKey::Satisfaction(..)
             | RowKey::Finding(_)
             | RowKey::Warnings => RowShape::Count,
@@ -159,7 +193,9 @@ impl RowKey {
             RowKey::Bottleneck(b, _) => format!("bottleneck {b}"),
             RowKey::OwnerLevel(o) => format!("owner level {o}"),
             RowKey::Financier(f) => format!("financier {f}"),
-            RowKey::ClusterFinancier(c, f) => format!("cluster {c}, financier {f}"),
+            RowKey::Payer(p) => format!("payer {p}"),
+            RowKey::PartFinancier(part, f) => format!("{}, financier {f}", part.label()),
+            RowKey::Funnel(group, stage) => format!("{}, {}", group.label(), stage.id()),
             RowKey::TagSet(tags) => format!("tags {}", tags.join("+")),
             RowKey::ClusterTag(c, t) => format!("cluster {c} with tag {t}"),
             RowKey::Satisfaction(c, m) => format!("cluster {c}, satisfaction {}", m.id()),
@@ -183,10 +219,12 @@ impl RowKey {
             | RowKey::Bottleneck(..)
             | RowKey::OwnerLevel(_)
             | RowKey::Financier(_)
+            | RowKey::Payer(_)
+            | RowKey::Funnel(..)
             | RowKey::Warnings => 3.0,
             RowKey::TagSet(tags) if tags.len() == 1 => 3.0,
             RowKey::TagSet(tags) => 2.0 + 1.0 / tags.len() as f64,
-            RowKey::ClusterPhase(..) | RowKey::ClusterFinancier(..) | RowKey::ClusterTag(..) => 2.0,
+            RowKey::ClusterPhase(..) | RowKey::PartFinancier(..) | RowKey::ClusterTag(..) => 2.0,
             RowKey::Satisfaction(..) | RowKey::Finding(_) => 1.0,
         }
     }

@@ -25,6 +25,8 @@ pub enum Field {
     BreakthroughSpend,
     /// `budget_category`.
     BudgetCategory,
+    /// `breakthrough_payer`.
+    BreakthroughPayer,
     /// `bottlenecks`.
     Bottlenecks,
     /// `satisfaction_start`.
@@ -76,6 +78,11 @@ pub const FIELDS: &[(Field, &str, &[&str])] = &[
         Field::BudgetCategory,
         "budget_category",
         &["budgetcategorie"],
+    ),
+    (
+        Field::BreakthroughPayer,
+        "breakthrough_payer",
+        &["betaald_uit", "betaler", "financiering_doorbraak", "payer"],
     ),
     (Field::Bottlenecks, "bottlenecks", &["knelpunten"]),
     (

@@ -99,6 +99,8 @@ issue_codes! {
     SatisfactionOutOfRange = "satisfaction_out_of_range", Error;
     /// A bottleneck that is not in the catalogue.
     UnknownBottleneck = "unknown_bottleneck", Error;
+    /// A payer of the breakthrough spend that is not a known budget.
+    UnknownPayer = "unknown_payer", Error;
     /// Maatwerk above dreigend: negative savings.
     NegativeSavings = "negative_savings", Warning;
     /// The savings per financier do not add up to the savings.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::columns::Columns;
 use super::{Field, Findings, Head, IssueCode, LoadOptions, RawRow, UnknownTags, field_name};
-use crate::case::{BottleneckId, Case, Date, TagId};
+use crate::case::{BottleneckId, Case, Date, Payer, TagId};
 use crate::config::{Config, Vocabulary, did_you_mean};
 use crate::money::Cents;
 use crate::numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
@@ -209,6 +209,7 @@ impl<'l> RowChecker<'l> {
         case.municipality = cells.text(Field::Municipality);
         case.phase = cells.text(Field::Phase);
         case.budget_category = cells.text(Field::BudgetCategory).map(|c| c.to_lowercase());
+        case.payer = self.read_payer(&cells, row);
         case.true_cluster = cells.text(Field::TrueCluster);
         case.start_date = self.read_date(&cells, row);
         case.tags = self.read_problems(&cells, row);
@@ -331,6 +332,23 @@ impl<'l> RowChecker<'l> {
                 None
             }
         }
+    }
+
+    fn read_payer(&mut self, cells: &Cells<'_>, row: usize) -> Option<Payer> {
+        let (index, value) = cells.field(Field::BreakthroughPayer)?;
+        if value.is_empty() {
+            return None;
+        }
+        let payer = Payer::parse(value);
+        if payer.is_none() {
+            let known: Vec<&str> = Payer::ALL.iter().map(|p| p.id()).collect();
+            let message = format!(
+                "not a known budget; use one of {} (or a name such as doorbraakbudget, bijzondere bijstand, Jeugdwet)",
+                known.join(", ")
+            );
+            self.error(IssueCode::UnknownPayer, row, index, message, value);
+        }
+        payer
     }
 
     fn read_executed(&mut self, cells: &Cells<'_>, row: usize) -> Option<bool> {

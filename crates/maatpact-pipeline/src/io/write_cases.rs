@@ -19,7 +19,7 @@ pub enum CaseFileStyle {
 }
 
 /// The columns written, in order.
-const COLUMNS: [Field; 23] = [
+const COLUMNS: [Field; 24] = [
     Field::CaseId,
     Field::Municipality,
     Field::Phase,
@@ -30,6 +30,7 @@ const COLUMNS: [Field; 23] = [
     Field::CostTailored,
     Field::BreakthroughSpend,
     Field::BudgetCategory,
+    Field::BreakthroughPayer,
     Field::Bottlenecks,
     Field::SatisfactionStart,
     Field::Satisfaction6m,
@@ -118,6 +119,7 @@ fn case_cells(
             Field::CostTailored => money(case.costs.tailored),
             Field::BreakthroughSpend => money(case.breakthrough_spend),
             Field::BudgetCategory => optional(&case.budget_category),
+            Field::BreakthroughPayer => case.payer.map(|p| p.id().to_owned()).unwrap_or_default(),
             Field::Bottlenecks => case
                 .bottlenecks
                 .iter()

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use maatpact_core::publication::{Attribution, LinkInput, Moment, RowFigures, RowKey};
+use maatpact_core::publication::{Attribution, LinkInput, Moment, RowFigures, RowKey, Stage};
 use maatpact_core::{Cents, Disclosed, Suppression};
 
 use super::rows::*;
@@ -147,13 +147,14 @@ pub fn files(publication: &Publication) -> Result<Vec<(String, Vec<u8>)>> {
 }
 
 /// The columns of every savings table after its key columns.
-const SAVINGS_COLUMNS: [&str; 15] = [
+const SAVINGS_COLUMNS: [&str; 16] = [
     "n_cases",
     "n_with_kba",
     "cost_current_total",
     "cost_threatened_total",
     "cost_tailored_total",
     "savings_total",
+    "savings_vs_current_total",
     "savings_mean",
     "savings_median",
     "savings_ci_low",
@@ -220,6 +221,12 @@ fn savings_layout(
             &s.per_tag,
             false,
         ),
+        (
+            "savings_per_payer.csv",
+            &["payer", "label_nl"],
+            &s.per_payer,
+            true,
+        ),
     ]
 }
 
@@ -230,6 +237,10 @@ fn savings_files(s: &SavingsTables) -> Vec<(&'static str, Table)> {
     };
     let mut out = Vec::new();
     for (name, keys, rows, single) in savings_layout(s) {
+        if rows.is_empty() && name == "savings_per_payer.csv" {
+            // No payer recorded: the table is left out rather than all households again.
+            continue;
+        }
         let headers: Vec<&str> = keys.iter().copied().chain(SAVINGS_COLUMNS).collect();
         let mut table = Table::new(&headers);
         for row in rows {
@@ -244,16 +255,85 @@ fn savings_files(s: &SavingsTables) -> Vec<(&'static str, Table)> {
     }
     out.push((
         "savings_per_financier.csv",
-        financier_table(&["financier"], &s.per_financier),
+        financier_table(&[], &s.per_financier),
     ));
-    out.push((
-        "savings_per_cluster_financier.csv",
-        financier_table(
-            &["cluster", "defining_tags", "financier"],
+    let crosses: [(&str, &[&str], &[FinancierRow]); 4] = [
+        (
+            "savings_per_cluster_financier.csv",
+            &["cluster", "defining_tags"],
             &s.per_cluster_financier,
         ),
-    ));
+        (
+            "savings_per_phase_financier.csv",
+            &["phase"],
+            &s.per_phase_financier,
+        ),
+        (
+            "savings_per_budget_category_financier.csv",
+            &["budget_category"],
+            &s.per_budget_category_financier,
+        ),
+        (
+            "savings_per_payer_financier.csv",
+            &["payer", "payer_label_nl"],
+            &s.per_payer_financier,
+        ),
+    ];
+    for (name, keys, rows) in crosses {
+        if !rows.is_empty() || name == "savings_per_cluster_financier.csv" {
+            out.push((name, financier_table(keys, rows)));
+        }
+    }
+    out.push(("funnel.csv", funnel_table(&s.funnel)));
+    if !s.net_positions.is_empty() {
+        out.push(("net_position.csv", net_position_table(&s.net_positions)));
+    }
     out
+}
+
+fn funnel_table(rows: &[FunnelRow]) -> Table {
+    let mut table = Table::new(&[
+        "phase",
+        "registered",
+        "with_plan",
+        "with_kba",
+        "executed",
+        "suppressed",
+    ]);
+    let count = |v: &Disclosed<u64>| shown(v, u64::to_string);
+    for row in rows {
+        let mut cells = group_cells(&row.group);
+        cells.extend([
+            count(&row.registered),
+            count(&row.with_plan),
+            count(&row.with_kba),
+            count(&row.executed),
+            reason(row.suppressed),
+        ]);
+        table.rows.push(cells);
+    }
+    table
+}
+
+fn net_position_table(rows: &[NetPositionRow]) -> Table {
+    let mut table = Table::new(&[
+        "party",
+        "label_nl",
+        "paid_total",
+        "received_total",
+        "net_total",
+    ]);
+    let money = |v: &Option<Disclosed<Cents>>| v.as_ref().map_or("0.00".to_owned(), |v| shown(v, euros));
+    for row in rows {
+        table.rows.push(vec![
+            row.party.id().to_owned(),
+            row.party.label_nl().to_owned(),
+            money(&row.paid),
+            money(&row.received),
+            shown(&row.net, euros),
+        ]);
+    }
+    table
 }
 
 fn cluster_cells(name: &ClusterName) -> [String; 2] {
@@ -277,6 +357,10 @@ fn group_cells(group: &Group) -> Vec<String> {
         ],
         Group::OwnerLevel(o) => vec![o.id().to_owned()],
         Group::Tag(t) => vec![t.id.clone(), t.label_nl.clone()],
+        Group::Payer(p) => vec![
+            payer_id(*p).to_owned(),
+            p.map_or("Onbekend", |p| p.label_nl()).to_owned(),
+        ],
     }
 }
 
@@ -295,6 +379,10 @@ fn savings_cells(row: &SavingsRow, attribution: &str) -> Vec<String> {
         money(&row.cost_threatened),
         money(&row.cost_tailored),
         money(&row.savings),
+        shown(
+            &row.cost_current.zip(row.cost_tailored, |current, tailored| current - tailored),
+            euros,
+        ),
         shown(&row.savings_mean, |v| v.map(euros_f64).unwrap_or_default()),
         shown(&row.savings_median, |v| {
             v.map(euros_f64).unwrap_or_default()
@@ -313,11 +401,11 @@ fn financier_table(keys: &[&str], rows: &[FinancierRow]) -> Table {
     let headers: Vec<&str> = keys
         .iter()
         .copied()
-        .chain(["label_nl", "n_cases", "savings_total", "suppressed"])
+        .chain(["financier", "label_nl", "n_cases", "savings_total", "suppressed"])
         .collect();
     let mut table = Table::new(&headers);
     for row in rows {
-        let mut cells: Vec<String> = row.cluster.iter().flat_map(cluster_cells).collect();
+        let mut cells: Vec<String> = row.part.iter().flat_map(group_cells).collect();
         cells.extend([
             row.financier.id().to_owned(),
             row.financier.label_nl().to_owned(),
@@ -638,7 +726,7 @@ type KeyOf = fn(&Read, &[String]) -> Result<RowKey>;
 
 fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attribution>> {
     let mut attribution = None;
-    let tables: [(&str, KeyOf); 9] = [
+    let tables: [(&str, KeyOf); 10] = [
         ("savings_overall.csv", |_, _| Ok(RowKey::Overall)),
         ("savings_per_cluster.csv", |t, r| {
             Ok(RowKey::Cluster(t.cluster(r)?))
@@ -672,6 +760,9 @@ fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attributio
         ("savings_per_tag.csv", |t, r| {
             Ok(RowKey::TagSet(vec![t.get(r, "tag")?.to_owned()]))
         }),
+        ("savings_per_payer.csv", |t, r| {
+            Ok(RowKey::Payer(t.get(r, "payer")?.to_owned()))
+        }),
     ];
     for (name, key_of) in tables {
         let Some(table) = Read::open(dir, name)? else {
@@ -698,24 +789,54 @@ fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attributio
 }
 
 fn read_financiers(dir: &Path, gathered: &mut Gathered) -> Result<()> {
-    for name in [
-        "savings_per_financier.csv",
-        "savings_per_cluster_financier.csv",
-    ] {
+    let tables: [(&str, Option<KeyOf>); 5] = [
+        ("savings_per_financier.csv", None),
+        ("savings_per_cluster_financier.csv", Some(|t, r| Ok(RowKey::Cluster(t.cluster(r)?)))),
+        ("savings_per_phase_financier.csv", Some(|t, r| Ok(RowKey::Phase(t.get(r, "phase")?.to_owned())))),
+        (
+            "savings_per_budget_category_financier.csv",
+            Some(|t, r| Ok(RowKey::BudgetCategory(t.get(r, "budget_category")?.to_owned()))),
+        ),
+        ("savings_per_payer_financier.csv", Some(|t, r| Ok(RowKey::Payer(t.get(r, "payer")?.to_owned())))),
+    ];
+    for (name, part_of) in tables {
         let Some(table) = Read::open(dir, name)? else {
             continue;
         };
         for row in &table.rows {
             let financier = table.get(row, "financier")?.to_owned();
-            let key = if table.headers.iter().any(|h| h == "cluster") {
-                RowKey::ClusterFinancier(table.cluster(row)?, financier)
-            } else {
-                RowKey::Financier(financier)
+            let key = match part_of {
+                Some(part_of) => RowKey::PartFinancier(Box::new(part_of(&table, row)?), financier),
+                None => RowKey::Financier(financier),
             };
             let counts = vec![table.number(row, "n_cases", 1.0)?];
             let amounts = vec![table.number(row, "savings_total", CENTS)?];
             gathered.add(key, counts, amounts);
         }
+    }
+    Ok(())
+}
+
+/// `funnel.csv`: the registered and KBA counts are the group's own, the stages rows of
+/// their own.
+fn read_funnel(dir: &Path, gathered: &mut Gathered) -> Result<()> {
+    let Some(table) = Read::open(dir, "funnel.csv")? else {
+        return Ok(());
+    };
+    for row in &table.rows {
+        let group = match table.get(row, "phase")? {
+            "all" => RowKey::Overall,
+            phase => RowKey::Phase(phase.to_owned()),
+        };
+        let counts = vec![
+            table.number(row, "registered", 1.0)?,
+            table.number(row, "with_kba", 1.0)?,
+        ];
+        for stage in Stage::ALL {
+            let n = table.number(row, stage.id(), 1.0)?;
+            gathered.add(RowKey::Funnel(Box::new(group.clone()), stage), vec![n], Vec::new());
+        }
+        gathered.add(group, counts, Vec::new());
     }
     Ok(())
 }
@@ -856,6 +977,7 @@ pub fn read_figures(dir: &Path) -> Result<LinkInput> {
     let mut gathered = Gathered::default();
     let attribution = read_savings(dir, &mut gathered)?;
     read_financiers(dir, &mut gathered)?;
+    read_funnel(dir, &mut gathered)?;
     read_cluster_tables(dir, &mut gathered)?;
     read_mining_tables(dir, &mut gathered)?;
     read_summary(dir, &mut gathered)?;

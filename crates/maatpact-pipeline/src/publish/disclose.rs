@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use maatpact_core::publication::{
-    DifferenceKey, FinancierFigures, RowFigures, RowKey, SavingsFigures,
+    DifferenceKey, FinancierFigures, RowFigures, RowKey, SavingsFigures, Stage,
 };
-use maatpact_core::{OwnerLevel, Part, Pattern, Suppression, UnitId};
+use maatpact_core::{Cents, OwnerLevel, Part, Pattern, Suppression, UnitId};
 
 use super::figures::{ClusterCounts, ClusterNumbers, SavingsFiguresByTable, finding_counts};
 use super::rows::*;
@@ -242,6 +242,9 @@ impl View<'_> {
                     .expect("an owner level"),
             ),
             RowKey::TagSet(tags) => Group::Tag(self.tag_name(&tags[0])),
+            RowKey::Payer(p) => {
+                Group::Payer(maatpact_core::Payer::ALL.into_iter().find(|payer| payer.id() == p))
+            }
             other => unreachable!("{other:?} has no savings row"),
         }
     }
@@ -284,8 +287,8 @@ impl View<'_> {
     fn financier_row(&self, figures: &FinancierFigures) -> FinancierRow {
         let unit = self.unit(&figures.key);
         FinancierRow {
-            cluster: match &figures.key {
-                RowKey::ClusterFinancier(c, _) => Some(self.cluster_name(*c)),
+            part: match &figures.key {
+                RowKey::PartFinancier(part, _) => Some(self.group(part)),
                 _ => None,
             },
             financier: figures.financier,
@@ -317,9 +320,82 @@ impl View<'_> {
             per_bottleneck: rows(&s.per_bottleneck),
             per_owner_level: rows(&s.per_owner_level),
             per_tag: rows(&s.per_tag),
+            per_payer: rows(&s.per_payer),
             per_financier: financiers(&s.per_financier),
             per_cluster_financier: financiers(&s.per_cluster_financier),
+            per_phase_financier: financiers(&s.per_phase_financier),
+            per_budget_category_financier: financiers(&s.per_budget_category_financier),
+            per_payer_financier: financiers(&s.per_payer_financier),
+            funnel: self.funnel(s),
+            net_positions: self.net_positions(s),
         }
+    }
+
+    fn funnel(&self, s: &SavingsFiguresByTable) -> Vec<FunnelRow> {
+        let groups = std::iter::once(&s.overall).chain(&s.per_phase);
+        groups
+            .map(|figures| {
+                let group = &figures.key;
+                let unit = self.unit(group);
+                let stage = |stage: Stage| {
+                    let key = RowKey::Funnel(Box::new(group.clone()), stage);
+                    let n = s.funnel.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n);
+                    let unit = self.unit(&key);
+                    (self.pattern.disclose(unit, Part::Count, n), self.reason(unit))
+                };
+                let (with_plan, plan_hidden) = stage(Stage::WithPlan);
+                let (executed, executed_hidden) = stage(Stage::Executed);
+                FunnelRow {
+                    group: self.group(group),
+                    registered: self.pattern.disclose(unit, Part::Count, figures.n_cases),
+                    with_plan,
+                    with_kba: self.pattern.disclose(unit, Part::Count, figures.n_with_kba),
+                    executed,
+                    suppressed: self.reason(unit).or(plan_hidden).or(executed_hidden),
+                }
+            })
+            .collect()
+    }
+
+    /// Each party that paid or gained: paid from the payer table, gained from the
+    /// financier table. Empty when no payer is recorded.
+    fn net_positions(&self, s: &SavingsFiguresByTable) -> Vec<NetPositionRow> {
+        if s.per_payer.is_empty() {
+            return Vec::new();
+        }
+        maatpact_core::Payer::ALL
+            .into_iter()
+            .filter_map(|party| {
+                let paid = s
+                    .per_payer
+                    .iter()
+                    .find(|f| f.key == RowKey::Payer(party.id().to_owned()))
+                    .map(|f| {
+                        let unit = self.unit(&f.key);
+                        self.pattern.disclose(unit, Part::Amount, f.breakthrough_spend)
+                    });
+                let received = match party {
+                    maatpact_core::Payer::Programme => None,
+                    maatpact_core::Payer::Financier(financier) => s
+                        .per_financier
+                        .iter()
+                        .find(|f| f.financier == financier)
+                        .map(|f| self.pattern.disclose(self.unit(&f.key), Part::Amount, f.savings)),
+                };
+                let net = match (received, paid) {
+                    (Some(r), Some(p)) => r.zip(p, |r, p| r - p),
+                    (Some(r), None) => r,
+                    (None, Some(p)) => p.map(|p| Cents(-p.0)),
+                    (None, None) => return None,
+                };
+                Some(NetPositionRow {
+                    party,
+                    paid,
+                    received,
+                    net,
+                })
+            })
+            .collect()
     }
 
     fn cluster_tables(

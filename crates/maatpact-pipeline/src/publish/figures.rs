@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use maatpact_core::publication::{
     Attribution, DifferenceKey, FigureSettings, FinancierFigures, Membership, Moment, RowFigures,
-    RowKey, SavingsFigures, difference_primary, financier_figures, savings_figures,
+    RowKey, SavingsFigures, difference_primary, financier_figures, funnel_figures,
+    savings_figures,
 };
 use maatpact_core::{Case, ClusterResult, Config, Issue, OwnerLevel, Vocabulary};
 
@@ -75,8 +76,14 @@ pub(crate) struct SavingsFiguresByTable {
     pub per_bottleneck: Vec<SavingsFigures>,
     pub per_owner_level: Vec<SavingsFigures>,
     pub per_tag: Vec<SavingsFigures>,
+    pub per_payer: Vec<SavingsFigures>,
     pub per_financier: Vec<FinancierFigures>,
     pub per_cluster_financier: Vec<FinancierFigures>,
+    pub per_phase_financier: Vec<FinancierFigures>,
+    pub per_budget_category_financier: Vec<FinancierFigures>,
+    pub per_payer_financier: Vec<FinancierFigures>,
+    /// Households with a plan and with it carried out, overall and per phase.
+    pub funnel: Vec<(RowKey, u64)>,
     pub difference_primary: BTreeMap<DifferenceKey, maatpact_core::Suppression>,
 }
 
@@ -92,21 +99,41 @@ fn values_of(cases: &[Case], field: impl Fn(&Case) -> String) -> Vec<String> {
     values
 }
 
-/// A one-way partition of the cases by a text field.
-fn by_field(
-    cases: &[Case],
-    key: impl Fn(String) -> RowKey,
-    field: impl Fn(&Case) -> String,
-    settings: &FigureSettings,
-) -> Vec<SavingsFigures> {
-    let values = values_of(cases, &field);
-    let keys = values.iter().cloned().map(key).collect();
-    savings_figures(
-        cases,
-        keys,
-        |_, case, groups| groups.push(values.binary_search(&field(case)).expect("a value")),
-        settings,
-    )
+/// A one-way partition of the cases by a text field: its groups, and each case's position
+/// in them.
+struct Partition {
+    keys: Vec<RowKey>,
+    of_case: Vec<usize>,
+}
+
+impl Partition {
+    fn by_field(cases: &[Case], key: impl Fn(String) -> RowKey, field: impl Fn(&Case) -> String) -> Partition {
+        let values = values_of(cases, &field);
+        Partition {
+            of_case: cases
+                .iter()
+                .map(|c| values.binary_search(&field(c)).expect("a value"))
+                .collect(),
+            keys: values.into_iter().map(key).collect(),
+        }
+    }
+
+    fn savings(&self, cases: &[Case], settings: &FigureSettings) -> Vec<SavingsFigures> {
+        savings_figures(
+            cases,
+            self.keys.clone(),
+            |i, _, groups| groups.push(self.of_case[i]),
+            settings,
+        )
+    }
+
+    fn financiers(&self, cases: &[Case], settings: &FigureSettings) -> Vec<FinancierFigures> {
+        financier_figures(cases, Some((&self.keys, &self.of_case)), &settings.thresholds)
+    }
+}
+
+fn payer_of(case: &Case) -> String {
+    super::rows::payer_id(case.payer).to_owned()
 }
 
 impl SavingsFiguresByTable {
@@ -124,33 +151,47 @@ impl SavingsFiguresByTable {
             None => (Vec::new(), Vec::new()),
         };
         let thresholds = &settings.thresholds;
+        let phases = Partition::by_field(cases, RowKey::Phase, phase);
+        let categories =
+            Partition::by_field(cases, RowKey::BudgetCategory, |c| text(&c.budget_category));
+        // Without any payer recorded the table would be all households once more.
+        let payers = cases
+            .iter()
+            .any(|c| c.payer.is_some())
+            .then(|| Partition::by_field(cases, RowKey::Payer, payer_of));
+        let municipalities =
+            Partition::by_field(cases, RowKey::Municipality, |c| text(&c.municipality));
         SavingsFiguresByTable {
             overall,
             per_cluster,
             per_cluster_phase,
-            per_phase: by_field(cases, RowKey::Phase, phase, settings),
-            per_municipality: by_field(
-                cases,
-                RowKey::Municipality,
-                |c| text(&c.municipality),
-                settings,
-            ),
-            per_budget_category: by_field(
-                cases,
-                RowKey::BudgetCategory,
-                |c| text(&c.budget_category),
-                settings,
-            ),
+            per_phase: phases.savings(cases, settings),
+            per_municipality: municipalities.savings(cases, settings),
+            per_budget_category: categories.savings(cases, settings),
+            per_payer: payers
+                .as_ref()
+                .map(|p| p.savings(cases, settings))
+                .unwrap_or_default(),
             per_bottleneck: bottleneck_figures(cases, sources.config, settings),
             per_owner_level: owner_figures(cases, sources.config, settings),
             per_tag: tag_figures(cases, sources.vocabulary, settings),
             per_financier: financier_figures(cases, None, thresholds),
             per_cluster_financier: clusters
                 .map(|c| {
-                    let numbers: Vec<usize> = c.names.iter().map(|n| n.number).collect();
-                    financier_figures(cases, Some((&c.of_case, &numbers)), thresholds)
+                    let keys: Vec<RowKey> =
+                        c.names.iter().map(|n| RowKey::Cluster(n.number)).collect();
+                    let of_case: Vec<usize> =
+                        c.of_case.iter().map(|&n| c.position(n)).collect();
+                    financier_figures(cases, Some((&keys, &of_case)), thresholds)
                 })
                 .unwrap_or_default(),
+            per_phase_financier: phases.financiers(cases, settings),
+            per_budget_category_financier: categories.financiers(cases, settings),
+            per_payer_financier: payers
+                .as_ref()
+                .map(|p| p.financiers(cases, settings))
+                .unwrap_or_default(),
+            funnel: funnel_figures(cases, &phases.keys, &phases.of_case),
             difference_primary: match settings.attribution {
                 Attribution::Count => differences(cases, sources, thresholds),
                 Attribution::Split => BTreeMap::new(),
@@ -169,13 +210,23 @@ impl SavingsFiguresByTable {
             .chain(&self.per_bottleneck)
             .chain(&self.per_owner_level)
             .chain(&self.per_tag)
+            .chain(&self.per_payer)
             .map(SavingsFigures::row)
             .chain(
                 self.per_financier
                     .iter()
                     .chain(&self.per_cluster_financier)
+                    .chain(&self.per_phase_financier)
+                    .chain(&self.per_budget_category_financier)
+                    .chain(&self.per_payer_financier)
                     .map(FinancierFigures::row),
             )
+            .chain(self.funnel.iter().map(|(key, n)| RowFigures {
+                key: key.clone(),
+                counts: vec![Some(*n as f64)],
+                amounts: Vec::new(),
+                amount_primary: None,
+            }))
             .collect()
     }
 }

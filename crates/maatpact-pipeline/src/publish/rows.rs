@@ -63,6 +63,8 @@ pub enum Group {
     OwnerLevel(OwnerLevel),
     /// Households with a problem tag.
     Tag(TagName),
+    /// Whose budget paid the breakthrough (`None`: not recorded).
+    Payer(Option<maatpact_core::Payer>),
 }
 
 impl Group {
@@ -78,8 +80,14 @@ impl Group {
             Group::Bottleneck(b) => RowKey::Bottleneck(b.id.clone(), b.owner_level.id().to_owned()),
             Group::OwnerLevel(o) => RowKey::OwnerLevel(o.id().to_owned()),
             Group::Tag(t) => RowKey::TagSet(vec![t.id.clone()]),
+            Group::Payer(p) => RowKey::Payer(payer_id(*p).to_owned()),
         }
     }
+}
+
+/// A payer's id in tables: its own, or `unknown` when none was recorded.
+pub fn payer_id(payer: Option<maatpact_core::Payer>) -> &'static str {
+    payer.map_or(super::figures::UNKNOWN, |p| p.id())
 }
 
 /// One row of a savings table. Amounts are over the households with a KBA, except the
@@ -119,8 +127,8 @@ pub struct SavingsRow {
 /// One row of savings per financier: who gains.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FinancierRow {
-    /// The cluster, for the table per cluster.
-    pub cluster: Option<ClusterName>,
+    /// The group, for the tables per cluster, phase, budget category and payer.
+    pub part: Option<Group>,
     /// The financier.
     pub financier: Financier,
     /// Households with a share.
@@ -154,10 +162,54 @@ pub struct SavingsTables {
     pub per_owner_level: Vec<SavingsRow>,
     /// Per problem tag, in vocabulary order.
     pub per_tag: Vec<SavingsRow>,
+    /// Per payer of the breakthrough spend (empty when no payer is recorded).
+    pub per_payer: Vec<SavingsRow>,
     /// Per financier.
     pub per_financier: Vec<FinancierRow>,
     /// Per cluster and financier.
     pub per_cluster_financier: Vec<FinancierRow>,
+    /// Per phase and financier.
+    pub per_phase_financier: Vec<FinancierRow>,
+    /// Per budget category and financier: what the money was spent on, and who gained.
+    pub per_budget_category_financier: Vec<FinancierRow>,
+    /// Per payer and financier: who paid, and who gained.
+    pub per_payer_financier: Vec<FinancierRow>,
+    /// The funnel: all households, then each phase.
+    pub funnel: Vec<FunnelRow>,
+    /// Each party's net position: savings received minus breakthrough spend paid.
+    pub net_positions: Vec<NetPositionRow>,
+}
+
+/// One row of the funnel: registered → with a plan → with a KBA → carried out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunnelRow {
+    /// All households, or a phase.
+    pub group: Group,
+    /// Households registered (the group's households).
+    pub registered: Disclosed<u64>,
+    /// Households with a plan (a breakthrough chosen).
+    pub with_plan: Disclosed<u64>,
+    /// Households with a KBA.
+    pub with_kba: Disclosed<u64>,
+    /// Households whose plan was carried out.
+    pub executed: Disclosed<u64>,
+    /// Why (part of) the row is hidden.
+    pub suppressed: Option<Suppression>,
+}
+
+/// A party's net position: what it gained (its share of the savings) against what it paid
+/// (breakthrough spend from its budget). Both figures come from published rows, and the
+/// net is shown only when both are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetPositionRow {
+    /// The party.
+    pub party: maatpact_core::Payer,
+    /// Breakthrough spend paid from its budget (`None`: it paid none).
+    pub paid: Option<Disclosed<Cents>>,
+    /// Its share of the savings (`None` for the programme budget, which gains none).
+    pub received: Option<Disclosed<Cents>>,
+    /// Received minus paid.
+    pub net: Disclosed<Cents>,
 }
 
 /// One row of `clusters.csv`. The households in no cluster have no row.

@@ -2,6 +2,8 @@
 //! reading the typed publication. It never recomputes a figure, and a hidden figure shows
 //! as `.`.
 
+mod policy;
+
 use maatpact_core::publication::{Attribution, Moment};
 use maatpact_core::{Cents, ConfirmStatus, Disclosed, OwnerLevel};
 
@@ -94,7 +96,10 @@ pub fn report_blocks(
             blocks.extend(confirmation_section(&cx, confirmation));
         }
         blocks.extend(costs_per_cocktail(&cx, savings));
+        blocks.extend(policy::funnel(&cx, savings));
         blocks.extend(who_benefits(&cx, savings));
+        blocks.extend(policy::who_pays(&cx, savings));
+        blocks.extend(policy::spend_and_gains(&cx, savings));
         blocks.extend(bottlenecks(&cx, savings));
         blocks.extend(satisfaction(&cx, clustering));
         blocks.extend(method(&cx, clustering, publication.mining.as_ref()));
@@ -160,6 +165,14 @@ fn summary(cx: &Context<'_>, savings: &SavingsTables, clustering: &ClusterTables
             ),
             format!(
                 "{}: {}",
+                cx.t(
+                    "Besparing tegenover nu (huidig − maatwerk), totaal",
+                    "Savings against today (current − tailored), total"
+                ),
+                cx.euros(&savings_vs_current(overall))
+            ),
+            format!(
+                "{}: {}",
                 cx.t("Dreigende kosten, totaal", "Threatened cost, total"),
                 cx.euros(&overall.cost_threatened)
             ),
@@ -197,6 +210,13 @@ fn summary(cx: &Context<'_>, savings: &SavingsTables, clustering: &ClusterTables
         )));
     }
     blocks
+}
+
+/// Huidig − maatwerk: what the tailored solution saves against today's cost rather than
+/// the threatened one. Shown when both totals are, as the CSV's `savings_vs_current_total`.
+fn savings_vs_current(row: &SavingsRow) -> Disclosed<Cents> {
+    row.cost_current
+        .zip(row.cost_tailored, |current, tailored| current - tailored)
 }
 
 fn savings_of(savings: &SavingsTables, number: usize) -> Option<&SavingsRow> {
@@ -402,6 +422,7 @@ fn costs_per_cocktail(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
                 cx.euros(&r.cost_threatened),
                 cx.euros(&r.cost_tailored),
                 cx.euros(&r.savings),
+                cx.euros(&savings_vs_current(r)),
                 cx.euros_opt(&r.savings_mean),
                 ci,
                 cx.decimal_opt(&r.return_per_euro, 2),
@@ -411,8 +432,8 @@ fn costs_per_cocktail(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
     let mut blocks = vec![
         Block::Heading(2, cx.t("Kosten en baten per cocktail", "Costs and benefits per cocktail")),
         Block::Paragraph(cx.t(
-            "Bedragen over 12 maanden, alleen over huishoudens met een kosten-batenanalyse (KBA). Het 95%-betrouwbaarheidsinterval van de gemiddelde besparing komt uit een bootstrap; bij groepen van meer dan 5.000 huishoudens uit de normale benadering, die dan vrijwel gelijk is. Het rendement telt alleen wat uit het doorbraakbudget is besteed, niet de kosten van het programma zelf.",
-            "Amounts over 12 months, only over households with a cost-benefit analysis (KBA). The 95% confidence interval of the mean savings comes from a bootstrap; for groups of more than 5,000 households from the normal approximation, which is then practically the same. The return counts only what was spent from the breakthrough budget, not the costs of the programme itself.",
+            "Bedragen over 12 maanden, alleen over huishoudens met een kosten-batenanalyse (KBA). Twee basislijnen: besparing tegenover dreigend (dreigend − maatwerk: wat het kost als niets gebeurt) en tegenover nu (huidig − maatwerk). Gemiddelde, interval en rendement gaan over de besparing tegenover dreigend. Het 95%-betrouwbaarheidsinterval van de gemiddelde besparing komt uit een bootstrap; bij groepen van meer dan 5.000 huishoudens uit de normale benadering, die dan vrijwel gelijk is. Het rendement telt alleen wat uit het doorbraakbudget is besteed, niet de kosten van het programma zelf.",
+            "Amounts over 12 months, only over households with a cost-benefit analysis (KBA). Two baselines: savings against threatened (threatened − tailored: the cost if nothing is done) and against today (current − tailored). Mean, interval and return are of the savings against threatened. The 95% confidence interval of the mean savings comes from a bootstrap; for groups of more than 5,000 households from the normal approximation, which is then practically the same. The return counts only what was spent from the breakthrough budget, not the costs of the programme itself.",
         )),
         Block::Table(
             vec![
@@ -421,7 +442,8 @@ fn costs_per_cocktail(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
                 cx.t("Huidig", "Current"),
                 cx.t("Dreigend", "Threatened"),
                 cx.t("Maatwerk", "Tailored"),
-                cx.t("Besparing", "Savings"),
+                cx.t("Besparing t.o.v. dreigend", "Savings vs threatened"),
+                cx.t("Besparing t.o.v. nu", "Savings vs current"),
                 cx.t("Gemiddeld", "Mean"),
                 cx.t("95%-interval", "95% interval"),
                 cx.t("Rendement per € doorbraakbudget", "Return per € breakthrough budget"),

@@ -41,6 +41,9 @@ pub fn run_charts(
     if let Some(savings) = &publication.savings {
         charts.push(savings_per_bottleneck(&notes, savings)?);
         charts.push(savings_per_financier(&notes, savings)?);
+        if !savings.net_positions.is_empty() {
+            charts.push(net_position(&notes, savings)?);
+        }
     }
     if let Some(clustering) = &publication.clustering {
         if !clustering.k_selection.is_empty() {
@@ -334,7 +337,7 @@ fn savings_per_financier(notes: &Notes, savings: &SavingsTables) -> Result<Rende
                         .iter()
                         .find(|r| {
                             r.financier == financier
-                                && r.cluster.as_ref().map(|c| c.number) == Some(name.number)
+                                && matches!(&r.part, Some(crate::publish::Group::Cluster(c)) if c.number == name.number)
                         })
                         .and_then(|r| euros_of(&r.savings))
                 })
@@ -357,6 +360,40 @@ fn savings_per_financier(notes: &Notes, savings: &SavingsTables) -> Result<Rende
             value_label: "€".into(),
             groups: names.into_iter().map(|n| cluster_label(lang, n)).collect(),
             series,
+        },
+        true,
+        notes,
+    )
+}
+
+fn net_position(notes: &Notes, savings: &SavingsTables) -> Result<RenderedChart> {
+    let lang = notes.lang;
+    let rows = &savings.net_positions;
+    let values: Vec<Option<f64>> = rows.iter().map(|r| euros_of(&r.net)).collect();
+    bar_chart(
+        "net_position",
+        &BarData {
+            title: lang
+                .t(
+                    "Netto positie per partij (ontvangen besparing − betaald)",
+                    "Net position per party (savings received − paid)",
+                )
+                .into(),
+            value_label: lang.t("€, 12 maanden", "€, 12 months").into(),
+            labels: rows
+                .iter()
+                .map(|r| lang.t(r.party.label_nl(), r.party.label_en()).to_owned())
+                .collect(),
+            colors: values
+                .iter()
+                .map(|v| usize::from(v.is_some_and(|v| v < 0.0)))
+                .collect(),
+            legend: vec![
+                (0, lang.t("wint meer dan het betaalt", "gains more than it pays").into()),
+                (1, lang.t("betaalt meer dan het wint", "pays more than it gains").into()),
+            ],
+            values,
+            whiskers: Vec::new(),
         },
         true,
         notes,

@@ -1,0 +1,189 @@
+//! The sections on money between partners and on the funnel: who pays and who gains, what
+//! the breakthrough money was spent on and whom it saved, and how many households got from
+//! registration to a plan carried out.
+
+use maatpact_core::{Cents, Disclosed, Financier, Payer};
+
+use super::{Context, table_section};
+use crate::publish::{FinancierRow, Group, SavingsRow, SavingsTables};
+use crate::render::document::Block;
+
+/// A payer's name in the report.
+pub(super) fn payer_label(cx: &Context<'_>, payer: Option<Payer>) -> String {
+    match payer {
+        Some(p) => cx.t(p.label_nl(), p.label_en()),
+        None => cx.t("(niet vastgelegd)", "(not recorded)"),
+    }
+}
+
+fn financier_headers<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = String> + 'a {
+    Financier::ALL
+        .iter()
+        .map(|f| cx.t(f.label_nl(), f.label_en()))
+}
+
+/// One row of a matrix: a group's spend, its savings per financier, and its savings.
+fn matrix_row(
+    cx: &Context<'_>,
+    label: String,
+    row: &SavingsRow,
+    cells: &[FinancierRow],
+) -> Vec<String> {
+    let key = row.group.key();
+    let mut out = vec![label, cx.euros(&row.breakthrough_spend)];
+    for financier in Financier::ALL {
+        let cell = cells.iter().find(|c| {
+            c.financier == financier && c.part.as_ref().map(Group::key).as_ref() == Some(&key)
+        });
+        out.push(cell.map_or_else(String::new, |c| cx.euros(&c.savings)));
+    }
+    out.push(cx.euros(&row.savings));
+    out
+}
+
+fn matrix_headers(cx: &Context<'_>, first: String, spend: String) -> Vec<String> {
+    let mut headers = vec![first, spend];
+    headers.extend(financier_headers(cx));
+    headers.push(cx.t("Besparing, totaal", "Savings, total"));
+    headers
+}
+
+/// "Wie betaalt, wie profiteert": payer → beneficiary, and each party's net position.
+/// Only when the input records who paid.
+pub(super) fn who_pays(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
+    if savings.per_payer.is_empty() {
+        return Vec::new();
+    }
+    let rows = savings
+        .per_payer
+        .iter()
+        .map(|row| {
+            let label = match &row.group {
+                Group::Payer(p) => payer_label(cx, *p),
+                _ => String::new(),
+            };
+            matrix_row(cx, label, row, &savings.per_payer_financier)
+        })
+        .collect();
+    let mut blocks = table_section(
+        cx.t("Wie betaalt, wie profiteert", "Who pays, who gains"),
+        cx.t(
+            "Per budget waaruit de doorbraak is betaald: wat eruit is besteed, en welk deel van de besparing (dreigend − maatwerk) bij elke financier terechtkwam bij die huishoudens. Waar betaler en profiteur verschillen, zit het geld in het verkeerde potje; dit is de basis voor afspraken met partners.",
+            "Per budget the breakthrough was paid from: what was spent from it, and which share of the savings (threatened − tailored) fell to each financier in those households. Where payer and beneficiary differ, the money is in the wrong pocket; this is the basis for agreements with partners.",
+        ),
+        matrix_headers(
+            cx,
+            cx.t("Betaald uit", "Paid from"),
+            cx.t("Besteed", "Spent"),
+        ),
+        rows,
+    );
+    let net_rows = savings
+        .net_positions
+        .iter()
+        .map(|row| {
+            let money = |v: &Option<Disclosed<Cents>>| {
+                v.as_ref().map_or_else(|| cx.lang.euros(0.0), |v| cx.euros(v))
+            };
+            vec![
+                payer_label(cx, Some(row.party)),
+                money(&row.paid),
+                money(&row.received),
+                cx.euros(&row.net),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Paragraph(cx.t(
+        "Netto per partij: het deel van de besparing dat de partij ontvangt, min wat zij aan doorbraken betaalde. Het programmabudget ontvangt zelf geen besparing.",
+        "Net per party: the share of the savings the party receives, minus what it paid for breakthroughs. The programme budget receives no savings itself.",
+    )));
+    blocks.push(Block::Table(
+        vec![
+            cx.t("Partij", "Party"),
+            cx.t("Betaald", "Paid"),
+            cx.t("Ontvangen besparing", "Savings received"),
+            cx.t("Netto", "Net"),
+        ],
+        net_rows,
+    ));
+    blocks.extend(cx.chart(
+        "net_position",
+        "Netto positie per partij: ontvangen besparing min betaalde doorbraken",
+        "Net position per party: savings received minus breakthroughs paid",
+    ));
+    blocks
+}
+
+/// What the breakthrough money was spent on, and whom the savings of those households
+/// went to: the seeds' headline ("€46,000 on housing … almost seven tons on youth care").
+pub(super) fn spend_and_gains(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
+    let rows = savings
+        .per_budget_category
+        .iter()
+        .map(|row| {
+            let label = match &row.group {
+                Group::BudgetCategory(b) if b == crate::publish::UNKNOWN => {
+                    cx.t("(geen doorbraakbudget)", "(no breakthrough budget)")
+                }
+                Group::BudgetCategory(b) => b.clone(),
+                _ => String::new(),
+            };
+            matrix_row(cx, label, row, &savings.per_budget_category_financier)
+        })
+        .collect();
+    table_section(
+        cx.t(
+            "Waaraan het doorbraakbudget is besteed, en wie daarvan profiteert",
+            "What the breakthrough budget was spent on, and who gains",
+        ),
+        cx.t(
+            "Per bestedingscategorie: het bedrag uit het doorbraakbudget, en de besparing (dreigend − maatwerk) bij die huishoudens per financier. Zo is te lezen hoeveel een euro voor wonen bespaart op jeugdhulp en Wmo.",
+            "Per spending category: the amount from the breakthrough budget, and the savings (threatened − tailored) in those households per financier. This shows how much a euro spent on housing saves on youth care and the Wmo.",
+        ),
+        matrix_headers(
+            cx,
+            cx.t("Besteed aan", "Spent on"),
+            cx.t("Besteed", "Spent"),
+        ),
+        rows,
+    )
+}
+
+/// Registered → with a plan → with a KBA → carried out, overall and per phase.
+pub(super) fn funnel(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
+    let rows = savings
+        .funnel
+        .iter()
+        .map(|row| {
+            let label = match &row.group {
+                Group::Phase(p) if p == crate::publish::UNKNOWN => {
+                    cx.t("Fase onbekend", "Phase unknown")
+                }
+                Group::Phase(p) => format!("{} {p}", cx.t("Fase", "Phase")),
+                _ => cx.t("Alle fasen", "All phases"),
+            };
+            vec![
+                label,
+                cx.count(&row.registered),
+                cx.count(&row.with_plan),
+                cx.count(&row.with_kba),
+                cx.count(&row.executed),
+            ]
+        })
+        .collect();
+    table_section(
+        cx.t("Van aanmelding tot uitvoering", "From registration to execution"),
+        cx.t(
+            "Hoeveel huishoudens elke stap haalden. Met plan: er is een doorbraak gekozen (besteding, categorie of uitvoering vastgelegd). Met KBA: dreigend en maatwerk zijn ingevuld. Uitgevoerd: het plan is uitgevoerd.",
+            "How many households reached each step. With a plan: a breakthrough was chosen (spend, category or execution recorded). With a KBA: threatened and tailored cost are filled in. Executed: the plan was carried out.",
+        ),
+        vec![
+            cx.t("Groep", "Group"),
+            cx.t("Aangemeld", "Registered"),
+            cx.t("Met plan", "With a plan"),
+            cx.t("Met KBA", "With a KBA"),
+            cx.t("Uitgevoerd", "Executed"),
+        ],
+        rows,
+    )
+}
