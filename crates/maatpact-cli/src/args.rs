@@ -73,6 +73,13 @@ pub struct LoadArgs {
     /// The worksheet of an .xlsx input (default: the first)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Analyse only the households whose FIELD is one of the VALUES: phase, municipality,
+    /// budget_category, breakthrough_payer or executed (Dutch names too; `unknown` for not
+    /// recorded). Repeat for several fields: `--where fase=1 --where gemeente=Tilburg,Dongen`.
+    /// Adds to (and per field replaces) the config's [filter]; the report states it.
+    /// Ignored by `validate`, which checks every row
+    #[arg(long = "where", value_name = "FIELD=VALUES")]
+    pub selection: Vec<maatpact_core::Condition>,
 }
 
 /// `maatpact validate`.

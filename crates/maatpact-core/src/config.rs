@@ -1,12 +1,13 @@
 //! The configuration: problem-tag vocabulary, bottleneck catalogue, reference cocktails and
 //! privacy thresholds. Deserialised from TOML; a default is built in.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use crate::case::{BottleneckId, TagId};
 use crate::error::{Error, Result};
+use crate::selection::Selection;
 use crate::text::{lookup_key, nearest};
 
 /// The built-in default configuration, as TOML. `data-sample/maatpact.toml` is a copy.
@@ -221,6 +222,22 @@ struct ConfigFile {
     bottlenecks: Vec<BottleneckDef>,
     #[serde(default)]
     cocktails: Vec<CocktailDef>,
+    /// Which households to analyse: field → accepted values (`[filter]`, like `--where`).
+    #[serde(default)]
+    filter: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// The `[filter]` of a config file, checked.
+fn file_selection(file: &ConfigFile, source: &str) -> Result<Option<Selection>> {
+    file.filter
+        .as_ref()
+        .map(|map| {
+            Selection::from_map(map).map_err(|err| Error::Config {
+                file: source.to_owned(),
+                message: format!("[filter]: {err}"),
+            })
+        })
+        .transpose()
 }
 
 /// The whole configuration, after checking.
@@ -234,6 +251,9 @@ pub struct Config {
     pub catalogue: Catalogue,
     /// The reference cocktails, with their tags resolved.
     pub cocktails: Vec<ReferenceCocktail>,
+    /// Which households to analyse (`[filter]`); commands add `--where` to it.
+    #[serde(default)]
+    pub selection: Selection,
 }
 
 /// A reference cocktail with resolved tag ids.
@@ -260,26 +280,33 @@ impl Config {
     /// Parses a complete configuration (mode is ignored: nothing to extend).
     pub fn from_toml_str(text: &str, source: &str) -> Result<Config> {
         let file = parse_file(text, source)?;
-        Config::build(
+        let selection = file_selection(&file, source)?.unwrap_or_default();
+        let config = Config::build(
             file.privacy.unwrap_or_default(),
             file.tags,
             file.bottlenecks,
             file.cocktails,
             source,
-        )
+        )?;
+        Ok(Config { selection, ..config })
     }
 
     /// Applies a user's config file on top of this one, following its `mode`.
     pub fn with_overrides(&self, text: &str, source: &str) -> Result<Config> {
         let file = parse_file(text, source)?;
+        let selection = file_selection(&file, source)?;
         if file.mode == ConfigMode::Replace {
-            return Config::build(
+            let config = Config::build(
                 file.privacy.unwrap_or_default(),
                 file.tags,
                 file.bottlenecks,
                 file.cocktails,
                 source,
-            );
+            )?;
+            return Ok(Config {
+                selection: selection.unwrap_or_default(),
+                ..config
+            });
         }
         let tags = merge_by_id(self.vocabulary.tags.clone(), file.tags, |t| t.id.clone());
         let bottlenecks = merge_by_id(self.catalogue.bottlenecks.clone(), file.bottlenecks, |b| {
@@ -300,13 +327,17 @@ impl Config {
             })
             .collect();
         let cocktails = merge_by_id(own_cocktails, file.cocktails, |c| c.id.clone());
-        Config::build(
+        let config = Config::build(
             file.privacy.unwrap_or(self.privacy),
             tags,
             bottlenecks,
             cocktails,
             source,
-        )
+        )?;
+        Ok(Config {
+            selection: selection.unwrap_or_else(|| self.selection.clone()),
+            ..config
+        })
     }
 
     fn build(
@@ -368,6 +399,7 @@ impl Config {
             vocabulary,
             catalogue,
             cocktails: resolved,
+            selection: Selection::default(),
         })
     }
 }

@@ -36,6 +36,7 @@ mod money;
 mod numbers;
 pub mod privacy;
 pub mod publication;
+mod selection;
 mod stats;
 mod stats_bootstrap;
 mod synth;
@@ -75,6 +76,7 @@ pub use model::{
     Screener, check_model_format_version, model_format_version,
 };
 pub use money::Cents;
+pub use selection::{Condition, SelectField, Selection};
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
 pub use stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust, ln_gamma};
 pub use stats_bootstrap::{

@@ -31,7 +31,7 @@ pub use commands::run::{
 };
 pub use error::{Error, Result};
 pub use io::atomic::{replace_dir_atomic, sibling, write_file_atomic};
-pub use io::load::{LoadSettings, load, load_valid};
+pub use io::load::{LoadSettings, load, load_valid, select};
 pub use io::memory::{peak_memory_mib, reset_peak_memory};
 pub use io::model_io::{model_json, model_of, read_model};
 pub use io::pseudonymise::{BSN_REDACTED, MIN_KEY_BYTES, Pseudonymised, pseudonymise};

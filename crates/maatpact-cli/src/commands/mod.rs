@@ -82,7 +82,15 @@ pub fn load_for_analysis(
     scope: Scope,
 ) -> anyhow::Result<(LoadSettings, maatpact_core::Validated)> {
     let mut settings = load_settings(args)?;
-    settings.options.scope = scope;
+    for condition in &args.selection {
+        settings.config.selection = settings.config.selection.clone().with(condition.clone());
+    }
+    // A selection reads its fields, which a narrower scope would leave unread.
+    settings.options.scope = if settings.config.selection.is_empty() {
+        scope
+    } else {
+        Scope::All
+    };
     let validated = maatpact_pipeline::load(input, &settings)
         .with_context(|| format!("failed to read `{}`", input.display()))?;
     if validated.has_errors() {
@@ -98,6 +106,7 @@ pub fn load_for_analysis(
             )
         });
     }
+    let validated = maatpact_pipeline::select(validated, &settings.config.selection)?;
     Ok((settings, validated))
 }
 

@@ -231,15 +231,13 @@ fn median_of_sorted(values: &[f64]) -> Option<f64> {
     }
 }
 
-/// One row of savings per financier: the households with a share for it, and the total.
+/// One row of savings per financier: the total of the households' shares.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FinancierFigures {
     /// `Financier(f)` or `PartFinancier(part, f)`.
     pub key: RowKey,
     /// The financier.
     pub financier: Financier,
-    /// Households with a non-zero share.
-    pub n_cases: u64,
     /// The total share, in cents.
     pub savings: Cents,
     /// Primary suppression of the total.
@@ -251,7 +249,7 @@ impl FinancierFigures {
     pub fn row(&self) -> RowFigures {
         RowFigures {
             key: self.key.clone(),
-            counts: vec![Some(self.n_cases as f64)],
+            counts: Vec::new(),
             amounts: vec![Some(self.savings.0 as f64)],
             amount_primary: self.amount_primary,
         }
@@ -267,7 +265,6 @@ pub fn financier_figures(
 ) -> Vec<FinancierFigures> {
     let n_parts = parts.map_or(1, |(keys, _)| keys.len());
     let n_financiers = Financier::ALL.len();
-    let mut counts = vec![0u64; n_parts * n_financiers];
     let mut totals = vec![0i64; n_parts * n_financiers];
     let mut contributions = vec![Contributions::new(thresholds); n_parts * n_financiers];
     for (index, case) in cases.iter().enumerate() {
@@ -277,12 +274,11 @@ pub fn financier_figures(
                 continue;
             };
             let cell = group * n_financiers + f;
-            counts[cell] += 1;
             totals[cell] += share.0;
             contributions[cell].add(share.0 as f64);
         }
     }
-    let mut rows = Vec::with_capacity(counts.len());
+    let mut rows = Vec::with_capacity(totals.len());
     for g in 0..n_parts {
         for (f, &financier) in Financier::ALL.iter().enumerate() {
             let cell = g * n_financiers + f;
@@ -293,7 +289,6 @@ pub fn financier_figures(
                     None => RowKey::Financier(id),
                 },
                 financier,
-                n_cases: counts[cell],
                 savings: Cents(totals[cell]),
                 amount_primary: amount_primary([&contributions[cell]], thresholds),
             });

@@ -56,7 +56,7 @@ pub fn link(input: &LinkInput) -> Linked {
                     &SAVINGS_AMOUNTS,
                     &SAVINGS_AMOUNT_NONNEGATIVE,
                 ),
-                RowShape::Financier => (&["n_cases"], &["savings_total"], &[false]),
+                RowShape::Financier => (&[], &["savings_total"], &[false]),
                 RowShape::Count => (&["n"], &[], &[]),
             };
         let counts: Vec<CellId> = count_names
@@ -229,21 +229,6 @@ impl Linker<'_, '_> {
                 );
             }
         }
-        // Households without a share for a financier: a group of its own (counts only: a
-        // share is not one of the savings row's amounts).
-        for key in &keys {
-            let RowKey::Financier(f) = key else { continue };
-            let (Some(all), Some(row)) = (self.row(&RowKey::Overall), self.row(key)) else {
-                continue;
-            };
-            let expr = vec![(all.counts[0], 1.0), (row.counts[0], -1.0)];
-            self.model.add_difference(
-                format!("households without a share for {f}"),
-                vec![expr],
-                Vec::new(),
-                None,
-            );
-        }
         let owners: Vec<String> = keys
             .iter()
             .filter_map(|k| match k {
@@ -320,21 +305,6 @@ impl Linker<'_, '_> {
                     .collect();
                 self.sum(&RowKey::Financier(f.clone()), &children);
             }
-        }
-        // A group's households with a share are some of its households.
-        for (part, f) in &cross {
-            let (Some(whole), Some(cell)) = (self.row(part), self.row(&cross_key(part, f))) else {
-                continue;
-            };
-            let expr = vec![(whole.counts[0], 1.0), (cell.counts[0], -1.0)];
-            let at_most = vec![(cell.counts[0], 1.0), (whole.counts[0], -1.0)];
-            self.model.add_relation(at_most, Sense::Le, 0.0);
-            self.model.add_difference(
-                format!("{} without a share for {f}", part.label()),
-                vec![expr],
-                Vec::new(),
-                None,
-            );
         }
         if !self.input.truth {
             return;

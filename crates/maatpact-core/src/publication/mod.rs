@@ -5,8 +5,7 @@
 //! and every relation an outsider knows from the tables' definitions:
 //! - partitions add up to their total (clusters, phases, municipalities, budget
 //!   categories and payers to all households; a cluster's phases to the cluster, a phase's
-//!   clusters to the phase; each partition's shares per financier to the financier, and
-//!   a group's households with a share are some of its households);
+//!   clusters to the phase; each partition's shares per financier to the financier);
 //! - the funnel: households with a plan are some of a group's, those whose plan was
 //!   carried out some of those, and the phases add up to all;
 //! - every row's savings are its threatened minus its tailored cost;
@@ -64,7 +63,8 @@ pub enum RowKey {
     OwnerLevel(String),
     /// Whose budget paid the breakthrough spend (`unknown`: no payer recorded).
     Payer(String),
-    /// Households with a share of the savings for a financier.
+    /// The share of the savings that falls to a financier (an amount only: how many
+    /// households have a share is not published, so that the amount can be).
     Financier(String),
     /// The same, within a group of a partition: a cluster, phase, budget category or payer.
     PartFinancier(Box<RowKey>, String),

@@ -13,6 +13,7 @@ mod fields;
 mod issue;
 mod raw;
 mod row;
+pub(crate) use row::parse_flag;
 
 pub use fields::{FIELDS, Field, field_for_header, field_name};
 pub use issue::{Issue, IssueCode, Severity};

@@ -482,7 +482,7 @@ fn split_list<'s>(cell: &'s str, separators: &[char]) -> impl Iterator<Item = &'
 }
 
 /// Parses a yes/no cell. In one-hot columns an empty cell means no.
-fn parse_flag(value: &str, empty_is_false: bool) -> Option<bool> {
+pub(crate) fn parse_flag(value: &str, empty_is_false: bool) -> Option<bool> {
     match value.trim().to_lowercase().as_str() {
         "1" | "ja" | "j" | "yes" | "y" | "true" | "waar" | "x" => Some(true),
         "0" | "nee" | "n" | "no" | "false" | "onwaar" => Some(false),

@@ -112,6 +112,8 @@ pub struct Summary {
     pub weak_disclosure_thresholds: bool,
     /// Report language.
     pub lang: Lang,
+    /// The households analysed (`--where`, `[filter]`), or `null` for all.
+    pub selection: Option<String>,
     /// Every file written, sorted.
     pub files: Vec<String>,
 }
@@ -288,6 +290,7 @@ fn add_report(
         },
         k_by_bic: settings.cluster.k_criterion == KCriterion::Bic,
         weak_thresholds: settings.load.config.privacy.weaker_than_default(),
+        selection: settings.load.config.selection.to_string(),
     };
     let blocks = report_blocks(settings.lang, publication, charts, &meta);
     let title = settings
@@ -349,6 +352,7 @@ fn summary(
         min_cell_size: settings.load.config.privacy.min_cell_size,
         weak_disclosure_thresholds: settings.load.config.privacy.weaker_than_default(),
         lang: settings.lang,
+        selection: Some(settings.load.config.selection.to_string()).filter(|s| !s.is_empty()),
         files,
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use maatpact_core::{Config, LoadOptions, Validated, validate_owned};
+use maatpact_core::{Config, LoadOptions, Selection, Validated, validate_owned};
 
 use crate::error::{Error, Result};
 use crate::io::read::{ReadOptions, read_table};
@@ -46,6 +46,15 @@ pub fn load_valid(path: &Path, settings: &LoadSettings) -> Result<Validated> {
         return Err(Error::Invalid {
             issues: validated.issues,
         });
+    }
+    select(validated, &settings.config.selection)
+}
+
+/// The households a selection (`[filter]`, `--where`) keeps; all of them without one.
+/// Validation has seen the whole file, so its findings are about every row.
+pub fn select(mut validated: Validated, selection: &Selection) -> Result<Validated> {
+    if !selection.is_empty() {
+        validated.cases = selection.select(validated.cases)?;
     }
     Ok(validated)
 }

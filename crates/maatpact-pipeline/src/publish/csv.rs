@@ -401,7 +401,7 @@ fn financier_table(keys: &[&str], rows: &[FinancierRow]) -> Table {
     let headers: Vec<&str> = keys
         .iter()
         .copied()
-        .chain(["financier", "label_nl", "n_cases", "savings_total", "suppressed"])
+        .chain(["financier", "label_nl", "savings_total", "suppressed"])
         .collect();
     let mut table = Table::new(&headers);
     for row in rows {
@@ -409,7 +409,6 @@ fn financier_table(keys: &[&str], rows: &[FinancierRow]) -> Table {
         cells.extend([
             row.financier.id().to_owned(),
             row.financier.label_nl().to_owned(),
-            shown(&row.n_cases, u64::to_string),
             shown(&row.savings, euros),
             reason(row.suppressed),
         ]);
@@ -809,9 +808,8 @@ fn read_financiers(dir: &Path, gathered: &mut Gathered) -> Result<()> {
                 Some(part_of) => RowKey::PartFinancier(Box::new(part_of(&table, row)?), financier),
                 None => RowKey::Financier(financier),
             };
-            let counts = vec![table.number(row, "n_cases", 1.0)?];
             let amounts = vec![table.number(row, "savings_total", CENTS)?];
-            gathered.add(key, counts, amounts);
+            gathered.add(key, Vec::new(), amounts);
         }
     }
     Ok(())

@@ -292,7 +292,6 @@ impl View<'_> {
                 _ => None,
             },
             financier: figures.financier,
-            n_cases: self.pattern.disclose(unit, Part::Count, figures.n_cases),
             savings: self.pattern.disclose(unit, Part::Amount, figures.savings),
             suppressed: self.reason(unit),
         }

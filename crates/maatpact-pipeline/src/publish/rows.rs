@@ -131,8 +131,6 @@ pub struct FinancierRow {
     pub part: Option<Group>,
     /// The financier.
     pub financier: Financier,
-    /// Households with a share.
-    pub n_cases: Disclosed<u64>,
     /// The total share.
     pub savings: Disclosed<Cents>,
     /// Why (part of) the row is hidden.

@@ -29,6 +29,8 @@ pub struct ReportMeta {
     pub k_by_bic: bool,
     /// Whether the thresholds are weaker than the default (explicitly allowed).
     pub weak_thresholds: bool,
+    /// The households analysed (`phase=1 …`), empty for all.
+    pub selection: String,
 }
 
 /// Everything a section needs.
@@ -112,7 +114,7 @@ pub fn report_blocks(
 }
 
 fn introduction(cx: &Context<'_>) -> Vec<Block> {
-    vec![
+    let mut blocks = vec![
         Block::Heading(
             1,
             cx.t(
@@ -129,7 +131,19 @@ fn introduction(cx: &Context<'_>) -> Vec<Block> {
                 "Every figure in this report comes from the CSV files in the same folder. Savings = threatened − tailored cost over 12 months.",
             )
         )),
-    ]
+    ];
+    if !cx.meta.selection.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "{} `{}`. {}",
+            cx.t("Selectie: alleen de huishoudens met", "Selection: only the households with"),
+            cx.meta.selection,
+            cx.t(
+                "Alle tabellen, figuren en bedragen gaan alleen over deze huishoudens.",
+                "Every table, chart and amount is about these households only.",
+            )
+        )));
+    }
+    blocks
 }
 
 fn summary(cx: &Context<'_>, savings: &SavingsTables, clustering: &ClusterTables) -> Vec<Block> {
@@ -473,7 +487,6 @@ fn who_benefits(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
                 cx.lang
                     .t(r.financier.label_nl(), r.financier.label_en())
                     .to_owned(),
-                cx.count(&r.n_cases),
                 cx.euros(&r.savings),
             ]
         })
@@ -486,7 +499,6 @@ fn who_benefits(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
         ),
         vec![
             cx.t("Financier", "Financier"),
-            cx.t("Huishoudens", "Households"),
             cx.t("Besparing", "Savings"),
         ],
         rows,

@@ -1,0 +1,332 @@
+//! Selecting households without splitting the file: `phase=1`, `municipality=Tilburg,Dongen`.
+//! A selection is a list of conditions, one per field; a household is selected when it meets
+//! every condition, and meets a condition when its value is one of the listed ones.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{Case, Payer};
+use crate::error::{Error, Result};
+use crate::text::header_key;
+
+/// A field households can be selected on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectField {
+    /// The programme phase, as written.
+    Phase,
+    /// The municipality.
+    Municipality,
+    /// What the breakthrough budget was spent on.
+    BudgetCategory,
+    /// Whose budget paid the breakthrough.
+    Payer,
+    /// Whether the plan was carried out.
+    Executed,
+}
+
+impl SelectField {
+    /// Every field, in the order conditions are listed.
+    pub const ALL: [SelectField; 5] = [
+        SelectField::Phase,
+        SelectField::Municipality,
+        SelectField::BudgetCategory,
+        SelectField::Payer,
+        SelectField::Executed,
+    ];
+
+    /// The canonical name (the case file's column).
+    pub fn name(self) -> &'static str {
+        match self {
+            SelectField::Phase => "phase",
+            SelectField::Municipality => "municipality",
+            SelectField::BudgetCategory => "budget_category",
+            SelectField::Payer => "breakthrough_payer",
+            SelectField::Executed => "executed",
+        }
+    }
+
+    /// Every name the field is known by, English and Dutch.
+    fn names(self) -> &'static [&'static str] {
+        match self {
+            SelectField::Phase => &["phase", "fase"],
+            SelectField::Municipality => &["municipality", "gemeente"],
+            SelectField::BudgetCategory => &["budget_category", "budgetcategorie"],
+            SelectField::Payer => &["breakthrough_payer", "payer", "betaald_uit", "betaler"],
+            SelectField::Executed => &["executed", "uitgevoerd"],
+        }
+    }
+
+    /// A household's value, as conditions compare it; `None` when not recorded.
+    fn value_of(self, case: &Case) -> Option<String> {
+        match self {
+            SelectField::Phase => case.phase.as_deref().map(normalise),
+            SelectField::Municipality => case.municipality.as_deref().map(normalise),
+            SelectField::BudgetCategory => case.budget_category.as_deref().map(normalise),
+            SelectField::Payer => case.payer.map(|p| p.id().to_owned()),
+            SelectField::Executed => case.executed.map(|e| yes_no(e).to_owned()),
+        }
+    }
+
+    /// A value as written in a condition, in the form [`Self::value_of`] gives;
+    /// `None` for "not recorded" (`unknown`, `onbekend`).
+    fn parse_value(self, text: &str) -> std::result::Result<Option<String>, String> {
+        let text = text.trim();
+        if matches!(header_key(text).as_str(), "unknown" | "onbekend") {
+            return Ok(None);
+        }
+        match self {
+            SelectField::Payer => Payer::parse(text)
+                .map(|p| Some(p.id().to_owned()))
+                .ok_or_else(|| format!("`{text}` is not a known payer")),
+            SelectField::Executed => crate::validate::parse_flag(text, false)
+                .map(|e| Some(yes_no(e).to_owned()))
+                .ok_or_else(|| format!("`{text}` is not yes or no")),
+            _ => Ok(Some(normalise(text))),
+        }
+    }
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag { "yes" } else { "no" }
+}
+
+/// Values compare without case or surrounding spaces.
+fn normalise(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+impl FromStr for SelectField {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<SelectField> {
+        let key = header_key(text);
+        SelectField::ALL
+            .into_iter()
+            .find(|f| f.names().iter().any(|n| header_key(n) == key))
+            .ok_or_else(|| Error::InvalidParameter {
+                name: "where",
+                message: format!(
+                    "cannot select on `{text}`; use one of {}",
+                    SelectField::ALL.map(SelectField::name).join(", ")
+                ),
+            })
+    }
+}
+
+/// One condition: the field's value is one of `values` (`None`: not recorded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    /// The field.
+    pub field: SelectField,
+    /// The accepted values, normalised, sorted and without duplicates.
+    pub values: Vec<Option<String>>,
+}
+
+impl Condition {
+    /// A condition on `field` from values as written.
+    pub fn new(field: SelectField, values: &[String]) -> Result<Condition> {
+        let mut parsed = values
+            .iter()
+            .map(|v| field.parse_value(v))
+            .collect::<std::result::Result<Vec<_>, String>>()
+            .map_err(|message| Error::InvalidParameter {
+                name: "where",
+                message: format!("{}: {message}", field.name()),
+            })?;
+        if parsed.is_empty() {
+            return Err(Error::InvalidParameter {
+                name: "where",
+                message: format!("{}: no value given", field.name()),
+            });
+        }
+        parsed.sort();
+        parsed.dedup();
+        Ok(Condition {
+            field,
+            values: parsed,
+        })
+    }
+
+    fn accepts(&self, case: &Case) -> bool {
+        self.values.contains(&self.field.value_of(case))
+    }
+}
+
+/// `field=value[,value…]`, the form of `--where`.
+impl FromStr for Condition {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Condition> {
+        let (field, values) = text.split_once('=').ok_or_else(|| Error::InvalidParameter {
+            name: "where",
+            message: format!("`{text}` is not FIELD=VALUE[,VALUE…] (e.g. phase=1)"),
+        })?;
+        let values: Vec<String> = values
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Condition::new(field.parse()?, &values)
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let values: Vec<&str> = self
+            .values
+            .iter()
+            .map(|v| v.as_deref().unwrap_or("unknown"))
+            .collect();
+        write!(f, "{}={}", self.field.name(), values.join(","))
+    }
+}
+
+/// Every condition a command selects households by: at most one per field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    conditions: Vec<Condition>,
+}
+
+impl Selection {
+    /// A selection of the `[filter]` table of a config: field name → values.
+    pub fn from_map(map: &BTreeMap<String, Vec<String>>) -> Result<Selection> {
+        map.iter().try_fold(Selection::default(), |selection, (field, values)| {
+            Ok(selection.with(Condition::new(field.parse()?, values)?))
+        })
+    }
+
+    /// This selection with `condition`, which replaces one on the same field.
+    pub fn with(mut self, condition: Condition) -> Selection {
+        self.conditions.retain(|c| c.field != condition.field);
+        self.conditions.push(condition);
+        self.conditions.sort_by_key(|c| c.field);
+        self
+    }
+
+    /// Whether every household is selected.
+    pub fn is_empty(&self) -> bool {
+        self.conditions.is_empty()
+    }
+
+    /// The conditions, by field.
+    pub fn conditions(&self) -> &[Condition] {
+        &self.conditions
+    }
+
+    /// Whether a household meets every condition.
+    pub fn accepts(&self, case: &Case) -> bool {
+        self.conditions.iter().all(|c| c.accepts(case))
+    }
+
+    /// The selected households. A value that no household has is refused, since it is
+    /// almost always a typo, as is a selection that leaves no household.
+    pub fn select(&self, cases: Vec<Case>) -> Result<Vec<Case>> {
+        for condition in &self.conditions {
+            let present: std::collections::BTreeSet<Option<String>> =
+                cases.iter().map(|c| condition.field.value_of(c)).collect();
+            if let Some(missing) = condition.values.iter().find(|v| !present.contains(v)) {
+                let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".into());
+                return Err(Error::Data(format!(
+                    "--where {}: no household has {} `{}`; the file has: {}",
+                    condition,
+                    condition.field.name(),
+                    shown(missing),
+                    present.iter().map(shown).collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
+        let selected: Vec<Case> = cases.into_iter().filter(|c| self.accepts(c)).collect();
+        if selected.is_empty() {
+            return Err(Error::Data(format!(
+                "--where {self}: no household meets every condition"
+            )));
+        }
+        Ok(selected)
+    }
+}
+
+/// `phase=1 municipality=dongen,tilburg`, as the report states it.
+impl fmt::Display for Selection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.conditions.iter().map(Condition::to_string).collect();
+        f.write_str(&parts.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(id: &str, phase: Option<&str>, municipality: &str, executed: Option<bool>) -> Case {
+        let mut case = Case::new(id, Vec::new());
+        case.phase = phase.map(str::to_owned);
+        case.municipality = Some(municipality.to_owned());
+        case.executed = executed;
+        case
+    }
+
+    fn cases() -> Vec<Case> {
+        vec![
+            case("a", Some("1"), "Tilburg", Some(true)),
+            case("b", Some("2"), "Dongen", Some(false)),
+            case("c", Some("2"), "Tilburg", None),
+            case("d", None, "Goirle", Some(true)),
+        ]
+    }
+
+    fn ids(selection: &Selection) -> Vec<String> {
+        selection
+            .select(cases())
+            .unwrap()
+            .into_iter()
+            .map(|c| c.case_id)
+            .collect()
+    }
+
+    #[test]
+    fn conditions_combine_by_and_and_values_by_or() {
+        let selection = Selection::default()
+            .with("gemeente=tilburg, Dongen".parse().unwrap())
+            .with("fase=2".parse().unwrap());
+        assert_eq!(ids(&selection), ["b", "c"]);
+        assert_eq!(selection.to_string(), "phase=2 municipality=dongen,tilburg");
+        let executed = Selection::default().with("uitgevoerd=ja".parse().unwrap());
+        assert_eq!(ids(&executed), ["a", "d"]);
+        let unknown = Selection::default().with("phase=onbekend".parse().unwrap());
+        assert_eq!(ids(&unknown), ["d"]);
+    }
+
+    #[test]
+    fn a_later_condition_on_a_field_replaces_the_earlier() {
+        let selection = Selection::default()
+            .with("phase=1".parse().unwrap())
+            .with("phase=2".parse().unwrap());
+        assert_eq!(ids(&selection), ["b", "c"]);
+    }
+
+    #[test]
+    fn typos_and_empty_selections_are_refused() {
+        let typo = Selection::default().with("municipality=Tilbrug".parse().unwrap());
+        let message = typo.select(cases()).unwrap_err().to_string();
+        assert!(message.contains("tilbrug") && message.contains("dongen, goirle, tilburg"));
+        let none = Selection::default()
+            .with("phase=1".parse().unwrap())
+            .with("municipality=dongen".parse().unwrap());
+        assert!(none.select(cases()).is_err());
+        assert!("colour=red".parse::<Condition>().is_err());
+        assert!("phase".parse::<Condition>().is_err());
+        assert!("phase=".parse::<Condition>().is_err());
+        assert!("executed=maybe".parse::<Condition>().is_err());
+    }
+
+    #[test]
+    fn config_map_gives_the_same_selection() {
+        let mut map = BTreeMap::new();
+        map.insert("fase".to_owned(), vec!["1".to_owned()]);
+        let from_map = Selection::from_map(&map).unwrap();
+        assert_eq!(from_map, Selection::default().with("phase=1".parse().unwrap()));
+    }
+}
