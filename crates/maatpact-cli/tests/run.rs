@@ -46,7 +46,7 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-const TABLES: [&str; 20] = [
+const TABLES: [&str; 26] = [
     "itemsets.csv",
     "rules.csv",
     "cooccurrence.csv",
@@ -65,11 +65,17 @@ const TABLES: [&str; 20] = [
     "savings_per_cluster_phase.csv",
     "savings_per_financier.csv",
     "savings_per_cluster_financier.csv",
+    "savings_per_phase_financier.csv",
+    "savings_per_budget_category_financier.csv",
+    "savings_per_payer.csv",
+    "savings_per_payer_financier.csv",
+    "funnel.csv",
+    "net_position.csv",
     "data_quality.csv",
     "summary.json",
 ];
 
-const CHARTS: [&str; 8] = [
+const CHARTS: [&str; 9] = [
     "savings_per_cocktail",
     "costs_per_cocktail",
     "tag_prevalence_per_cocktail",
@@ -78,6 +84,7 @@ const CHARTS: [&str; 8] = [
     "k_selection",
     "satisfaction_per_cocktail",
     "savings_per_financier",
+    "net_position",
 ];
 
 fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
@@ -747,4 +754,309 @@ fn run_confirm_reports_each_reference_cocktail() {
         std::fs::read_to_string(out.join("charts/tag_prevalence_per_cocktail.svg")).unwrap();
     assert!(heatmap.contains("bepalend"), "no defining cell marked");
     assert!(heatmap.contains("verborgen om huishoudens te beschermen"));
+}
+
+/// The policy sections of issue 17: the funnel, who pays and who gains, spend per category
+/// and financier, savings against huidig, and `--where`.
+mod policy {
+    use super::*;
+
+    /// The rows of the first Markdown table after a heading, without the header row.
+    fn report_table(report: &str, heading: &str) -> Vec<Vec<String>> {
+        let start = report
+            .find(&format!("## {heading}\n"))
+            .unwrap_or_else(|| panic!("no section `{heading}`"));
+        report[start..]
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .skip(2)
+            .map(|l| {
+                l.trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().to_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    struct Csv {
+        headers: Vec<String>,
+        rows: Vec<Vec<String>>,
+    }
+
+    impl Csv {
+        fn of(files: &BTreeMap<String, Vec<u8>>, name: &str) -> Csv {
+            let (headers, rows) = csv_rows(&files[name]);
+            Csv { headers, rows }
+        }
+
+        fn get<'a>(&self, row: &'a [String], column: &str) -> &'a str {
+            let i = self.headers.iter().position(|h| h == column).unwrap();
+            &row[i]
+        }
+
+        fn find(&self, keys: &[(&str, &str)]) -> Option<&Vec<String>> {
+            self.rows
+                .iter()
+                .find(|r| keys.iter().all(|(c, v)| self.get(r, c) == *v))
+        }
+    }
+
+    /// A CSV amount as the Dutch report shows it: `.` stays `.`.
+    fn euros(cell: &str) -> String {
+        if cell == "." {
+            ".".into()
+        } else {
+            dutch_euros(cell)
+        }
+    }
+
+    /// A CSV count as the Dutch report shows it.
+    fn count(cell: &str) -> String {
+        if cell == "." {
+            return ".".into();
+        }
+        dutch_euros(cell).trim_start_matches("€\u{a0}").to_owned()
+    }
+
+    fn run_sample(extra: &[&str]) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let output = run_into("data-sample/cases.csv", &out, extra);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let files = read_tree(&out);
+        (dir, files)
+    }
+
+    /// Seed 000: "ruim € 46.000 aan wonen … bijna zeven ton op jeugdhulp en bijna drie ton
+    /// op Wmo", from one run with `--where phase=1`.
+    #[test]
+    fn the_seed_headline_comes_from_one_run_on_phase_1() {
+        let (_dir, files) = run_sample(&["--where", "fase=1"]);
+        let categories = Csv::of(&files, "savings_per_budget_category.csv");
+        let wonen = categories.find(&[("budget_category", "wonen")]).unwrap();
+        assert_eq!(
+            categories.get(wonen, "breakthrough_spend_total"),
+            "46000.00"
+        );
+        let financiers = Csv::of(&files, "savings_per_financier.csv");
+        let share = |f: &str| -> f64 {
+            let row = financiers.find(&[("financier", f)]).unwrap();
+            financiers.get(row, "savings_total").parse().unwrap()
+        };
+        assert!(
+            (650_000.0..700_000.0).contains(&share("jeugd")),
+            "jeugd {}",
+            share("jeugd")
+        );
+        assert!(
+            (250_000.0..300_000.0).contains(&share("wmo")),
+            "wmo {}",
+            share("wmo")
+        );
+        let report = String::from_utf8(files["report.md"].clone()).unwrap();
+        assert!(report.contains("Selectie: alleen de huishoudens met `phase=1`"));
+        assert!(report.contains(&dutch_euros("46000.00")));
+        let summary: serde_json::Value = serde_json::from_slice(&files["summary.json"]).unwrap();
+        assert_eq!(summary["selection"], "phase=1");
+        assert_eq!(summary["n_cases"], 51);
+    }
+
+    #[test]
+    fn the_policy_sections_show_what_their_tables_hold() {
+        let (_dir, files) = run_sample(&[]);
+        let report = String::from_utf8(files["report.md"].clone()).unwrap();
+
+        let funnel = Csv::of(&files, "funnel.csv");
+        let shown = report_table(&report, "Van aanmelding tot uitvoering");
+        assert_eq!(shown.len(), funnel.rows.len());
+        for (cells, row) in shown.iter().zip(&funnel.rows) {
+            let columns = ["registered", "with_plan", "with_kba", "executed"];
+            let expected: Vec<String> = columns.iter().map(|c| count(funnel.get(row, c))).collect();
+            assert_eq!(cells[1..], expected[..], "funnel row {row:?}");
+        }
+
+        let payers = Csv::of(&files, "savings_per_payer.csv");
+        let cross = Csv::of(&files, "savings_per_payer_financier.csv");
+        let financiers = [
+            "jeugd",
+            "wmo",
+            "participatie",
+            "zorgverzekeraar",
+            "woningcorporatie",
+            "justitie",
+            "overig",
+        ];
+        let matrix = report_table(&report, "Wie betaalt, wie profiteert");
+        assert_eq!(matrix.len(), payers.rows.len());
+        for (cells, row) in matrix.iter().zip(&payers.rows) {
+            let payer = payers.get(row, "payer");
+            let mut expected = vec![euros(payers.get(row, "breakthrough_spend_total"))];
+            for f in financiers {
+                let cell = cross.find(&[("payer", payer), ("financier", f)]).unwrap();
+                expected.push(euros(cross.get(cell, "savings_total")));
+            }
+            expected.push(euros(payers.get(row, "savings_total")));
+            assert_eq!(cells[1..], expected[..], "payer {payer}");
+        }
+
+        // The net position: shown only where both of its figures are, and their difference.
+        let net = Csv::of(&files, "net_position.csv");
+        let received_in_financier_table = Csv::of(&files, "savings_per_financier.csv");
+        for row in &net.rows {
+            let (paid, received, net_total) = (
+                net.get(row, "paid_total"),
+                net.get(row, "received_total"),
+                net.get(row, "net_total"),
+            );
+            if let Some(f) =
+                received_in_financier_table.find(&[("financier", net.get(row, "party"))])
+            {
+                assert_eq!(
+                    received,
+                    received_in_financier_table.get(f, "savings_total")
+                );
+            }
+            if paid == "." || received == "." {
+                assert_eq!(net_total, ".", "{row:?}");
+            } else {
+                let (p, r, n): (f64, f64, f64) = (
+                    paid.parse().unwrap(),
+                    received.parse().unwrap(),
+                    net_total.parse().unwrap(),
+                );
+                assert!((r - p - n).abs() < 0.005, "{row:?}");
+            }
+            assert!(report.contains(&euros(net_total)));
+        }
+
+        let categories = Csv::of(&files, "savings_per_budget_category.csv");
+        let by_category = Csv::of(&files, "savings_per_budget_category_financier.csv");
+        let matrix = report_table(
+            &report,
+            "Waaraan het doorbraakbudget is besteed, en wie daarvan profiteert",
+        );
+        for (cells, row) in matrix.iter().zip(&categories.rows) {
+            let category = categories.get(row, "budget_category");
+            let mut expected = vec![euros(categories.get(row, "breakthrough_spend_total"))];
+            for f in financiers {
+                let cell = by_category
+                    .find(&[("budget_category", category), ("financier", f)])
+                    .unwrap();
+                expected.push(euros(by_category.get(cell, "savings_total")));
+            }
+            expected.push(euros(categories.get(row, "savings_total")));
+            assert_eq!(cells[1..], expected[..], "category {category}");
+        }
+
+        // Both baselines, side by side; huidig − maatwerk only where both are shown.
+        let clusters = Csv::of(&files, "savings_per_cluster.csv");
+        let costs = report_table(&report, "Kosten en baten per cocktail");
+        for (cells, row) in costs.iter().zip(&clusters.rows) {
+            assert_eq!(cells[5], euros(clusters.get(row, "savings_total")));
+            assert_eq!(
+                cells[6],
+                euros(clusters.get(row, "savings_vs_current_total"))
+            );
+        }
+        for row in &clusters.rows {
+            let derived = clusters.get(row, "savings_vs_current_total");
+            let hidden = |c: &str| clusters.get(row, c) == ".";
+            assert_eq!(
+                derived == ".",
+                hidden("cost_current_total") || hidden("cost_tailored_total")
+            );
+        }
+    }
+
+    /// A file without the payer column publishes no payer tables and no net position, and
+    /// its report has no section on them.
+    #[test]
+    fn without_payers_there_is_no_payer_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("no-payer.csv");
+        let (headers, rows) =
+            csv_rows(&std::fs::read(repo_root().join("data-sample/cases.csv")).unwrap());
+        let drop = headers
+            .iter()
+            .position(|h| h == "breakthrough_payer")
+            .unwrap();
+        let mut writer = csv::Writer::from_path(&input).unwrap();
+        let keep = |r: &[String]| -> Vec<String> {
+            r.iter()
+                .enumerate()
+                .filter(|(i, _)| *i != drop)
+                .map(|(_, c)| c.clone())
+                .collect()
+        };
+        writer.write_record(keep(&headers)).unwrap();
+        for row in &rows {
+            writer.write_record(keep(row)).unwrap();
+        }
+        writer.flush().unwrap();
+        let out = dir.path().join("out");
+        let output = run_into(input.to_str().unwrap(), &out, &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let files = read_tree(&out);
+        for name in [
+            "savings_per_payer.csv",
+            "savings_per_payer_financier.csv",
+            "net_position.csv",
+            "charts/net_position.svg",
+        ] {
+            assert!(!files.contains_key(name), "{name} without payers");
+        }
+        let report = String::from_utf8(files["report.md"].clone()).unwrap();
+        assert!(!report.contains("Wie betaalt"));
+        assert!(
+            files.contains_key("funnel.csv")
+                && files.contains_key("savings_per_phase_financier.csv")
+        );
+    }
+
+    #[test]
+    fn a_selection_no_household_meets_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let output = run_into(
+            "data-sample/cases.csv",
+            &out,
+            &["--where", "gemeente=Tilbrug"],
+        );
+        assert_ne!(output.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("tilbrug") && stderr.contains("tilburg"),
+            "{stderr}"
+        );
+        assert!(!out.exists());
+        let output = run_into("data-sample/cases.csv", &out, &["--where", "kleur=rood"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(!out.exists());
+    }
+
+    /// The English report has the same sections.
+    #[test]
+    fn the_english_report_has_the_policy_sections() {
+        let (_dir, files) = run_sample(&["--lang", "en"]);
+        let report = String::from_utf8(files["report.md"].clone()).unwrap();
+        for heading in [
+            "From registration to execution",
+            "Who pays, who gains",
+            "What the breakthrough budget was spent on, and who gains",
+        ] {
+            assert!(report.contains(&format!("## {heading}\n")), "{heading}");
+        }
+    }
 }

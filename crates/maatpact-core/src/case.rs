@@ -204,11 +204,9 @@ impl Payer {
                 "health insurer",
                 "insurer",
             ],
-            Payer::Financier(Financier::Woningcorporatie) => &[
-                "woningcorporatie",
-                "corporatie",
-                "housing corporation",
-            ],
+            Payer::Financier(Financier::Woningcorporatie) => {
+                &["woningcorporatie", "corporatie", "housing corporation"]
+            }
             Payer::Financier(Financier::Justitie) => &["justitie", "justice"],
             Payer::Financier(Financier::Overig) => &["overig", "anders", "other"],
         }
@@ -322,7 +320,9 @@ impl Case {
     /// Whether a breakthrough was chosen: what it was spent on, its spend or whether it was
     /// carried out is recorded.
     pub fn has_plan(&self) -> bool {
-        self.budget_category.is_some() || self.breakthrough_spend.is_some() || self.executed.is_some()
+        self.budget_category.is_some()
+            || self.breakthrough_spend.is_some()
+            || self.executed.is_some()
     }
 
     /// Whether the case carries the given tag.

@@ -288,7 +288,10 @@ impl Config {
             file.cocktails,
             source,
         )?;
-        Ok(Config { selection, ..config })
+        Ok(Config {
+            selection,
+            ..config
+        })
     }
 
     /// Applies a user's config file on top of this one, following its `mode`.

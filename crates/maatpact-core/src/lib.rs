@@ -76,8 +76,8 @@ pub use model::{
     Screener, check_model_format_version, model_format_version,
 };
 pub use money::Cents;
-pub use selection::{Condition, SelectField, Selection};
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
+pub use selection::{Condition, SelectField, Selection};
 pub use stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust, ln_gamma};
 pub use stats_bootstrap::{
     BOOTSTRAP_MAX_VALUES, bootstrap_mean_ci, mean_ci, normal_mean_ci, percentile,

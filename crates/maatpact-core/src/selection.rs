@@ -159,10 +159,12 @@ impl Condition {
 impl FromStr for Condition {
     type Err = Error;
     fn from_str(text: &str) -> Result<Condition> {
-        let (field, values) = text.split_once('=').ok_or_else(|| Error::InvalidParameter {
-            name: "where",
-            message: format!("`{text}` is not FIELD=VALUE[,VALUE…] (e.g. phase=1)"),
-        })?;
+        let (field, values) = text
+            .split_once('=')
+            .ok_or_else(|| Error::InvalidParameter {
+                name: "where",
+                message: format!("`{text}` is not FIELD=VALUE[,VALUE…] (e.g. phase=1)"),
+            })?;
         let values: Vec<String> = values
             .split(',')
             .map(str::trim)
@@ -193,9 +195,10 @@ pub struct Selection {
 impl Selection {
     /// A selection of the `[filter]` table of a config: field name → values.
     pub fn from_map(map: &BTreeMap<String, Vec<String>>) -> Result<Selection> {
-        map.iter().try_fold(Selection::default(), |selection, (field, values)| {
-            Ok(selection.with(Condition::new(field.parse()?, values)?))
-        })
+        map.iter()
+            .try_fold(Selection::default(), |selection, (field, values)| {
+                Ok(selection.with(Condition::new(field.parse()?, values)?))
+            })
     }
 
     /// This selection with `condition`, which replaces one on the same field.
@@ -222,8 +225,10 @@ impl Selection {
     }
 
     /// The selected households. A value that no household has is refused, since it is
-    /// almost always a typo, as is a selection that leaves no household.
-    pub fn select(&self, cases: Vec<Case>) -> Result<Vec<Case>> {
+    /// almost always a typo. So is a selection of fewer than `min_cell_size` households, or
+    /// one that leaves out fewer than that: published beside a run on every household, it
+    /// would give the left-out few by subtraction.
+    pub fn select(&self, cases: Vec<Case>, min_cell_size: usize) -> Result<Vec<Case>> {
         for condition in &self.conditions {
             let present: std::collections::BTreeSet<Option<String>> =
                 cases.iter().map(|c| condition.field.value_of(c)).collect();
@@ -238,10 +243,17 @@ impl Selection {
                 )));
             }
         }
+        let n_all = cases.len();
         let selected: Vec<Case> = cases.into_iter().filter(|c| self.accepts(c)).collect();
         if selected.is_empty() {
             return Err(Error::Data(format!(
                 "--where {self}: no household meets every condition"
+            )));
+        }
+        let left_out = n_all - selected.len();
+        if selected.len() < min_cell_size || (1..min_cell_size).contains(&left_out) {
+            return Err(Error::Data(format!(
+                "--where {self}: a selection must keep, and leave out, none or at least {min_cell_size} households (the minimum cell size), so that it cannot be subtracted from a run on all of them; select a larger group"
             )));
         }
         Ok(selected)
@@ -279,7 +291,7 @@ mod tests {
 
     fn ids(selection: &Selection) -> Vec<String> {
         selection
-            .select(cases())
+            .select(cases(), 1)
             .unwrap()
             .into_iter()
             .map(|c| c.case_id)
@@ -310,12 +322,12 @@ mod tests {
     #[test]
     fn typos_and_empty_selections_are_refused() {
         let typo = Selection::default().with("municipality=Tilbrug".parse().unwrap());
-        let message = typo.select(cases()).unwrap_err().to_string();
+        let message = typo.select(cases(), 1).unwrap_err().to_string();
         assert!(message.contains("tilbrug") && message.contains("dongen, goirle, tilburg"));
         let none = Selection::default()
             .with("phase=1".parse().unwrap())
             .with("municipality=dongen".parse().unwrap());
-        assert!(none.select(cases()).is_err());
+        assert!(none.select(cases(), 1).is_err());
         assert!("colour=red".parse::<Condition>().is_err());
         assert!("phase".parse::<Condition>().is_err());
         assert!("phase=".parse::<Condition>().is_err());
@@ -323,10 +335,25 @@ mod tests {
     }
 
     #[test]
+    fn a_selection_cannot_isolate_a_few_households() {
+        let phase_2 = Selection::default().with("phase=2".parse().unwrap());
+        assert!(phase_2.select(cases(), 2).is_ok());
+        // Two kept, two left out: fine at a minimum of 2, refused at 3.
+        assert!(phase_2.select(cases(), 3).is_err());
+        // Three kept, one left out.
+        let three = Selection::default().with("gemeente=tilburg,dongen".parse().unwrap());
+        assert!(three.select(cases(), 2).is_err());
+        assert!(three.select(cases(), 1).is_ok());
+    }
+
+    #[test]
     fn config_map_gives_the_same_selection() {
         let mut map = BTreeMap::new();
         map.insert("fase".to_owned(), vec!["1".to_owned()]);
         let from_map = Selection::from_map(&map).unwrap();
-        assert_eq!(from_map, Selection::default().with("phase=1".parse().unwrap()));
+        assert_eq!(
+            from_map,
+            Selection::default().with("phase=1".parse().unwrap())
+        );
     }
 }

@@ -106,7 +106,9 @@ pub fn load_for_analysis(
             )
         });
     }
-    let validated = maatpact_pipeline::select(validated, &settings.config.selection)?;
+    let config = &settings.config;
+    let validated =
+        maatpact_pipeline::select(validated, &config.selection, config.privacy.min_cell_size)?;
     Ok((settings, validated))
 }
 

@@ -291,10 +291,13 @@ impl Linker<'_, '_> {
                 _ => None,
             })
             .collect();
-        let cross_key = |part: &RowKey, f: &str| RowKey::PartFinancier(Box::new(part.clone()), f.into());
+        let cross_key =
+            |part: &RowKey, f: &str| RowKey::PartFinancier(Box::new(part.clone()), f.into());
         // Each partition (clusters, phases, …) adds up to the financier's row.
-        let mut families: Vec<std::mem::Discriminant<RowKey>> =
-            cross.iter().map(|(p, _)| std::mem::discriminant(p)).collect();
+        let mut families: Vec<std::mem::Discriminant<RowKey>> = cross
+            .iter()
+            .map(|(p, _)| std::mem::discriminant(p))
+            .collect();
         families.dedup();
         for family in families {
             for f in &financiers {
@@ -374,7 +377,8 @@ impl Linker<'_, '_> {
                 self.model
                     .add_relation(vec![(inner, 1.0), (outer, -1.0)], Sense::Le, 0.0);
                 let label = format!("{}: households {what}", group.label());
-                self.model.add_difference(label, vec![expr], Vec::new(), None);
+                self.model
+                    .add_difference(label, vec![expr], Vec::new(), None);
             }
         }
         for stage in Stage::ALL {

@@ -251,6 +251,45 @@ fn calibrate_breakthrough(cases: &mut [Case], in_group: impl Fn(&str) -> bool, t
     }
 }
 
+/// Who paid each breakthrough, by what it was spent on. The seeds name the programme's
+/// breakthrough budget and bijzondere bijstand (Participation Act) for housing and money
+/// (seed 004: "vanuit de bijzondere bijstand … vanuit de 50 gezinnen aanpak"); care and
+/// children's spend is drawn partly from the Wmo and Youth Act budgets, the rest from the
+/// programme. Cases without spend have no payer. Drawn from its own stream, so the other
+/// fields are those of a file without payers.
+pub(super) fn assign_payers(cases: &mut [Case], rng: &mut impl rand::Rng) {
+    use crate::case::{Financier, Payer};
+    const PROGRAMME: Payer = Payer::Programme;
+    let financier = Payer::Financier;
+    for case in cases.iter_mut().filter(|c| c.breakthrough_spend.is_some()) {
+        let choices: &[(Payer, f64)] = match case.budget_category.as_deref() {
+            Some("wonen") => &[
+                (PROGRAMME, 0.6),
+                (financier(Financier::Participatie), 0.25),
+                (financier(Financier::Woningcorporatie), 0.15),
+            ],
+            Some("geld") => &[(financier(Financier::Participatie), 0.6), (PROGRAMME, 0.4)],
+            Some("zorg") => &[
+                (financier(Financier::Wmo), 0.5),
+                (financier(Financier::Zorgverzekeraar), 0.2),
+                (PROGRAMME, 0.3),
+            ],
+            Some("kinderen") => &[(financier(Financier::Jeugd), 0.6), (PROGRAMME, 0.4)],
+            _ => &[(PROGRAMME, 1.0)],
+        };
+        let mut pick = rng.r#gen::<f64>();
+        let mut payer = choices[choices.len() - 1].0;
+        for &(candidate, share) in choices {
+            if pick < share {
+                payer = candidate;
+                break;
+            }
+            pick -= share;
+        }
+        case.payer = Some(payer);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,47 +324,5 @@ mod tests {
         assert_eq!(negative.iter().map(|p| p.unwrap().0).sum::<i64>(), -1_001);
         assert_eq!(negative[1], Some(Cents(-751)));
         assert_eq!(negative[6], Some(Cents(-250)));
-    }
-}
-
-/// Who paid each breakthrough, by what it was spent on. The seeds name the programme's
-/// breakthrough budget and bijzondere bijstand (Participation Act) for housing and money
-/// (seed 004: "vanuit de bijzondere bijstand … vanuit de 50 gezinnen aanpak"); care and
-/// children's spend is drawn partly from the Wmo and Youth Act budgets, the rest from the
-/// programme. Cases without spend have no payer. Drawn from its own stream, so the other
-/// fields are those of a file without payers.
-pub(super) fn assign_payers(cases: &mut [Case], rng: &mut impl rand::Rng) {
-    use crate::case::{Financier, Payer};
-    const PROGRAMME: Payer = Payer::Programme;
-    let financier = Payer::Financier;
-    for case in cases.iter_mut().filter(|c| c.breakthrough_spend.is_some()) {
-        let choices: &[(Payer, f64)] = match case.budget_category.as_deref() {
-            Some("wonen") => &[
-                (PROGRAMME, 0.6),
-                (financier(Financier::Participatie), 0.25),
-                (financier(Financier::Woningcorporatie), 0.15),
-            ],
-            Some("geld") => &[
-                (financier(Financier::Participatie), 0.6),
-                (PROGRAMME, 0.4),
-            ],
-            Some("zorg") => &[
-                (financier(Financier::Wmo), 0.5),
-                (financier(Financier::Zorgverzekeraar), 0.2),
-                (PROGRAMME, 0.3),
-            ],
-            Some("kinderen") => &[(financier(Financier::Jeugd), 0.6), (PROGRAMME, 0.4)],
-            _ => &[(PROGRAMME, 1.0)],
-        };
-        let mut pick = rng.r#gen::<f64>();
-        let mut payer = choices[choices.len() - 1].0;
-        for &(candidate, share) in choices {
-            if pick < share {
-                payer = candidate;
-                break;
-            }
-            pick -= share;
-        }
-        case.payer = Some(payer);
     }
 }

@@ -984,3 +984,47 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn payers_come_with_spend_and_from_several_budgets() {
+    for preset in [Preset::Maatpact, Preset::Maastricht] {
+        let synthetic = synthesize(&SynthParams::new(preset, 7), &Config::default()).unwrap();
+        let mut payers = BTreeSet::new();
+        for case in &synthetic.cases {
+            assert_eq!(
+                case.payer.is_some(),
+                case.breakthrough_spend.is_some(),
+                "{preset}: {}",
+                case.case_id
+            );
+            payers.extend(case.payer);
+        }
+        assert!(payers.contains(&crate::Payer::Programme), "{preset}");
+        assert!(payers.len() >= 3, "{preset}: {payers:?}");
+    }
+}
+
+#[test]
+fn payers_are_read_by_their_dutch_and_english_names() {
+    use crate::{Financier, Payer};
+    let cases = [
+        (
+            "Bijzondere bijstand",
+            Payer::Financier(Financier::Participatie),
+        ),
+        ("50 gezinnen aanpak", Payer::Programme),
+        ("doorbraak-budget", Payer::Programme),
+        ("JEUGDWET", Payer::Financier(Financier::Jeugd)),
+        (
+            "housing corporation",
+            Payer::Financier(Financier::Woningcorporatie),
+        ),
+    ];
+    for (text, payer) in cases {
+        assert_eq!(Payer::parse(text), Some(payer), "{text}");
+    }
+    assert_eq!(Payer::parse("gemeentefonds"), None);
+    for payer in Payer::ALL {
+        assert_eq!(Payer::parse(payer.id()), Some(payer));
+    }
+}

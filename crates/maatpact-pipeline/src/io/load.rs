@@ -47,14 +47,19 @@ pub fn load_valid(path: &Path, settings: &LoadSettings) -> Result<Validated> {
             issues: validated.issues,
         });
     }
-    select(validated, &settings.config.selection)
+    let config = &settings.config;
+    select(validated, &config.selection, config.privacy.min_cell_size)
 }
 
 /// The households a selection (`[filter]`, `--where`) keeps; all of them without one.
 /// Validation has seen the whole file, so its findings are about every row.
-pub fn select(mut validated: Validated, selection: &Selection) -> Result<Validated> {
+pub fn select(
+    mut validated: Validated,
+    selection: &Selection,
+    min_cell_size: usize,
+) -> Result<Validated> {
     if !selection.is_empty() {
-        validated.cases = selection.select(validated.cases)?;
+        validated.cases = selection.select(validated.cases, min_cell_size)?;
     }
     Ok(validated)
 }

@@ -323,7 +323,8 @@ fn net_position_table(rows: &[NetPositionRow]) -> Table {
         "received_total",
         "net_total",
     ]);
-    let money = |v: &Option<Disclosed<Cents>>| v.as_ref().map_or("0.00".to_owned(), |v| shown(v, euros));
+    let money =
+        |v: &Option<Disclosed<Cents>>| v.as_ref().map_or("0.00".to_owned(), |v| shown(v, euros));
     for row in rows {
         table.rows.push(vec![
             row.party.id().to_owned(),
@@ -380,7 +381,8 @@ fn savings_cells(row: &SavingsRow, attribution: &str) -> Vec<String> {
         money(&row.cost_tailored),
         money(&row.savings),
         shown(
-            &row.cost_current.zip(row.cost_tailored, |current, tailored| current - tailored),
+            &row.cost_current
+                .zip(row.cost_tailored, |current, tailored| current - tailored),
             euros,
         ),
         shown(&row.savings_mean, |v| v.map(euros_f64).unwrap_or_default()),
@@ -790,13 +792,26 @@ fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attributio
 fn read_financiers(dir: &Path, gathered: &mut Gathered) -> Result<()> {
     let tables: [(&str, Option<KeyOf>); 5] = [
         ("savings_per_financier.csv", None),
-        ("savings_per_cluster_financier.csv", Some(|t, r| Ok(RowKey::Cluster(t.cluster(r)?)))),
-        ("savings_per_phase_financier.csv", Some(|t, r| Ok(RowKey::Phase(t.get(r, "phase")?.to_owned())))),
+        (
+            "savings_per_cluster_financier.csv",
+            Some(|t, r| Ok(RowKey::Cluster(t.cluster(r)?))),
+        ),
+        (
+            "savings_per_phase_financier.csv",
+            Some(|t, r| Ok(RowKey::Phase(t.get(r, "phase")?.to_owned()))),
+        ),
         (
             "savings_per_budget_category_financier.csv",
-            Some(|t, r| Ok(RowKey::BudgetCategory(t.get(r, "budget_category")?.to_owned()))),
+            Some(|t, r| {
+                Ok(RowKey::BudgetCategory(
+                    t.get(r, "budget_category")?.to_owned(),
+                ))
+            }),
         ),
-        ("savings_per_payer_financier.csv", Some(|t, r| Ok(RowKey::Payer(t.get(r, "payer")?.to_owned())))),
+        (
+            "savings_per_payer_financier.csv",
+            Some(|t, r| Ok(RowKey::Payer(t.get(r, "payer")?.to_owned()))),
+        ),
     ];
     for (name, part_of) in tables {
         let Some(table) = Read::open(dir, name)? else {
@@ -832,7 +847,11 @@ fn read_funnel(dir: &Path, gathered: &mut Gathered) -> Result<()> {
         ];
         for stage in Stage::ALL {
             let n = table.number(row, stage.id(), 1.0)?;
-            gathered.add(RowKey::Funnel(Box::new(group.clone()), stage), vec![n], Vec::new());
+            gathered.add(
+                RowKey::Funnel(Box::new(group.clone()), stage),
+                vec![n],
+                Vec::new(),
+            );
         }
         gathered.add(group, counts, Vec::new());
     }

@@ -242,9 +242,11 @@ impl View<'_> {
                     .expect("an owner level"),
             ),
             RowKey::TagSet(tags) => Group::Tag(self.tag_name(&tags[0])),
-            RowKey::Payer(p) => {
-                Group::Payer(maatpact_core::Payer::ALL.into_iter().find(|payer| payer.id() == p))
-            }
+            RowKey::Payer(p) => Group::Payer(
+                maatpact_core::Payer::ALL
+                    .into_iter()
+                    .find(|payer| payer.id() == p),
+            ),
             other => unreachable!("{other:?} has no savings row"),
         }
     }
@@ -338,9 +340,16 @@ impl View<'_> {
                 let unit = self.unit(group);
                 let stage = |stage: Stage| {
                     let key = RowKey::Funnel(Box::new(group.clone()), stage);
-                    let n = s.funnel.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n);
+                    let n = s
+                        .funnel
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map_or(0, |(_, n)| *n);
                     let unit = self.unit(&key);
-                    (self.pattern.disclose(unit, Part::Count, n), self.reason(unit))
+                    (
+                        self.pattern.disclose(unit, Part::Count, n),
+                        self.reason(unit),
+                    )
                 };
                 let (with_plan, plan_hidden) = stage(Stage::WithPlan);
                 let (executed, executed_hidden) = stage(Stage::Executed);
@@ -371,7 +380,8 @@ impl View<'_> {
                     .find(|f| f.key == RowKey::Payer(party.id().to_owned()))
                     .map(|f| {
                         let unit = self.unit(&f.key);
-                        self.pattern.disclose(unit, Part::Amount, f.breakthrough_spend)
+                        self.pattern
+                            .disclose(unit, Part::Amount, f.breakthrough_spend)
                     });
                 let received = match party {
                     maatpact_core::Payer::Programme => None,
@@ -379,7 +389,10 @@ impl View<'_> {
                         .per_financier
                         .iter()
                         .find(|f| f.financier == financier)
-                        .map(|f| self.pattern.disclose(self.unit(&f.key), Part::Amount, f.savings)),
+                        .map(|f| {
+                            self.pattern
+                                .disclose(self.unit(&f.key), Part::Amount, f.savings)
+                        }),
                 };
                 let net = match (received, paid) {
                     (Some(r), Some(p)) => r.zip(p, |r, p| r - p),

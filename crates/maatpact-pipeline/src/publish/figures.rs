@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use maatpact_core::publication::{
     Attribution, DifferenceKey, FigureSettings, FinancierFigures, Membership, Moment, RowFigures,
-    RowKey, SavingsFigures, difference_primary, financier_figures, funnel_figures,
-    savings_figures,
+    RowKey, SavingsFigures, difference_primary, financier_figures, funnel_figures, savings_figures,
 };
 use maatpact_core::{Case, ClusterResult, Config, Issue, OwnerLevel, Vocabulary};
 
@@ -107,7 +106,11 @@ struct Partition {
 }
 
 impl Partition {
-    fn by_field(cases: &[Case], key: impl Fn(String) -> RowKey, field: impl Fn(&Case) -> String) -> Partition {
+    fn by_field(
+        cases: &[Case],
+        key: impl Fn(String) -> RowKey,
+        field: impl Fn(&Case) -> String,
+    ) -> Partition {
         let values = values_of(cases, &field);
         Partition {
             of_case: cases
@@ -128,7 +131,11 @@ impl Partition {
     }
 
     fn financiers(&self, cases: &[Case], settings: &FigureSettings) -> Vec<FinancierFigures> {
-        financier_figures(cases, Some((&self.keys, &self.of_case)), &settings.thresholds)
+        financier_figures(
+            cases,
+            Some((&self.keys, &self.of_case)),
+            &settings.thresholds,
+        )
     }
 }
 
@@ -180,8 +187,7 @@ impl SavingsFiguresByTable {
                 .map(|c| {
                     let keys: Vec<RowKey> =
                         c.names.iter().map(|n| RowKey::Cluster(n.number)).collect();
-                    let of_case: Vec<usize> =
-                        c.of_case.iter().map(|&n| c.position(n)).collect();
+                    let of_case: Vec<usize> = c.of_case.iter().map(|&n| c.position(n)).collect();
                     financier_figures(cases, Some((&keys, &of_case)), thresholds)
                 })
                 .unwrap_or_default(),

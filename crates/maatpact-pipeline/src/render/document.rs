@@ -84,15 +84,21 @@ fn escape_html(text: &str) -> String {
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}\
 h1{border-bottom:2px solid #0072b2}h2{margin-top:2.5rem;color:#0072b2}\
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}\
-th{background:#f0f4f8}td.num{text-align:right}figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}\
+th{background:#f0f4f8}td.num{text-align:right;white-space:nowrap}div.wide{overflow-x:auto}table.dense{font-size:.75rem}table.dense td,table.dense th{padding:.2rem .3rem}figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}\
 figcaption{font-size:.85rem;color:#555}";
 
+/// A figure: a count, an amount (`−€ 1.234`), a share or an interval (`€ 1 – € 2`), which
+/// align right and never wrap.
 fn is_numeric(cell: &str) -> bool {
-    let trimmed = cell.trim_start_matches(['€', '-', ' ', '+']);
+    let trimmed = cell.trim_start_matches(['€', '-', '\u{2212}', ' ', '\u{a0}', '+']);
     !trimmed.is_empty()
-        && trimmed
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%' | ' '))
+        && trimmed.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '.' | ',' | '%' | ' ' | '\u{a0}' | '€' | '\u{2013}' | '\u{2212}'
+                )
+        })
 }
 
 /// A self-contained HTML page.
@@ -119,7 +125,14 @@ pub fn to_html(title: &str, lang: &str, blocks: &[Block]) -> String {
                 out.push_str("</ul>\n");
             }
             Block::Table(headers, rows) => {
-                out.push_str("<table>\n<thead><tr>");
+                // A matrix (a row per payer, a column per financier) fits the page in a
+                // smaller type.
+                let dense = if headers.len() > 8 {
+                    " class=\"dense\""
+                } else {
+                    ""
+                };
+                let _ = write!(out, "<div class=\"wide\"><table{dense}>\n<thead><tr>");
                 for header in headers {
                     let _ = write!(out, "<th>{}</th>", escape_html(header));
                 }
@@ -136,7 +149,7 @@ pub fn to_html(title: &str, lang: &str, blocks: &[Block]) -> String {
                     }
                     out.push_str("</tr>\n");
                 }
-                out.push_str("</tbody>\n</table>\n");
+                out.push_str("</tbody>\n</table></div>\n");
             }
             Block::Chart { caption, svg, .. } => {
                 // The SVG's own XML declaration is not allowed inside HTML.

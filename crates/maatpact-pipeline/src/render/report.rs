@@ -135,7 +135,10 @@ fn introduction(cx: &Context<'_>) -> Vec<Block> {
     if !cx.meta.selection.is_empty() {
         blocks.push(Block::Paragraph(format!(
             "{} `{}`. {}",
-            cx.t("Selectie: alleen de huishoudens met", "Selection: only the households with"),
+            cx.t(
+                "Selectie: alleen de huishoudens met",
+                "Selection: only the households with"
+            ),
             cx.meta.selection,
             cx.t(
                 "Alle tabellen, figuren en bedragen gaan alleen over deze huishoudens.",

@@ -389,8 +389,16 @@ fn net_position(notes: &Notes, savings: &SavingsTables) -> Result<RenderedChart>
                 .map(|v| usize::from(v.is_some_and(|v| v < 0.0)))
                 .collect(),
             legend: vec![
-                (0, lang.t("wint meer dan het betaalt", "gains more than it pays").into()),
-                (1, lang.t("betaalt meer dan het wint", "pays more than it gains").into()),
+                (
+                    0,
+                    lang.t("wint meer dan het betaalt", "gains more than it pays")
+                        .into(),
+                ),
+                (
+                    1,
+                    lang.t("betaalt meer dan het wint", "pays more than it gains")
+                        .into(),
+                ),
             ],
             values,
             whiskers: Vec::new(),

@@ -83,7 +83,8 @@ pub(super) fn who_pays(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> 
         .iter()
         .map(|row| {
             let money = |v: &Option<Disclosed<Cents>>| {
-                v.as_ref().map_or_else(|| cx.lang.euros(0.0), |v| cx.euros(v))
+                v.as_ref()
+                    .map_or_else(|| cx.lang.euros(0.0), |v| cx.euros(v))
             };
             vec![
                 payer_label(cx, Some(row.party)),
