@@ -85,6 +85,7 @@ fn run_fixture(name: &str, algorithm: ClusterAlgorithm) -> Attacked {
         allow_weak_disclosure: false,
         internal: Some(dir.path().join("internal")),
         confirm: false,
+        outlook: Default::default(),
     };
     run(&settings, &Silent).unwrap();
     let outcome = audit_folder(&settings.out, &PrivacyThresholds::DEFAULT).unwrap();

@@ -256,6 +256,18 @@ pub struct RunArgs {
     /// it is always done
     #[arg(long)]
     pub confirm: bool,
+    /// Count the savings over this many years (1 to 30), discounted: an outlook beside the
+    /// 12-month KBA, which assumes the year's savings recur (outlook.csv, a report section)
+    #[arg(long, value_name = "YEARS", default_value_t = 1)]
+    pub horizon: u32,
+    /// The real discount rate in percent per year for --horizon (the Dutch MKBA rate)
+    #[arg(long, value_name = "PERCENT", default_value_t = 2.25)]
+    pub discount_rate: f64,
+    /// Scale each cocktail's share and savings to a region of this many households (seed
+    /// 001: 2600), as a scenario that is labelled as such (scenario_region.csv, a report
+    /// section)
+    #[arg(long, value_name = "N")]
+    pub region_households: Option<u64>,
     /// Print only a short summary
     #[arg(long)]
     pub quiet: bool,

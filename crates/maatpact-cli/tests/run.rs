@@ -46,7 +46,7 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-const TABLES: [&str; 26] = [
+const TABLES: [&str; 27] = [
     "itemsets.csv",
     "rules.csv",
     "cooccurrence.csv",
@@ -71,6 +71,7 @@ const TABLES: [&str; 26] = [
     "savings_per_payer_financier.csv",
     "funnel.csv",
     "net_position.csv",
+    "outlook.csv",
     "data_quality.csv",
     "summary.json",
 ];
@@ -1044,6 +1045,106 @@ mod policy {
         let output = run_into("data-sample/cases.csv", &out, &["--where", "kleur=rood"]);
         assert_eq!(output.status.code(), Some(2));
         assert!(!out.exists());
+    }
+
+    /// Programme costs, a five-year horizon and a region: every figure follows from the
+    /// published totals, the scenario shares add up to the region, and the report says the
+    /// scenario is not a finding.
+    #[test]
+    fn the_outlook_follows_from_the_published_totals() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("costs.toml");
+        std::fs::write(
+            &config,
+            "[[programme_costs]]\nitem = \"organisatie\"\nyear = 2019\neuros = 140000\n\n[[programme_costs]]\nitem = \"training\"\neuros = 10000.5\n",
+        )
+        .unwrap();
+        let extra = [
+            "--config",
+            config.to_str().unwrap(),
+            "--horizon",
+            "5",
+            "--region-households",
+            "2600",
+        ];
+        let (_out, files) = run_sample(&extra);
+        let overall = Csv::of(&files, "savings_overall.csv");
+        let total = |c: &str| -> f64 { overall.get(&overall.rows[0], c).parse().unwrap() };
+        let programme = Csv::of(&files, "programme_return.csv");
+        let measure = |m: &str| -> f64 {
+            let row = programme.find(&[("measure", m)]).unwrap();
+            programme.get(row, "value").parse().unwrap()
+        };
+        assert_eq!(measure("programme_costs_total"), 150000.50);
+        let net = total("savings_total") - total("breakthrough_spend_total") - 150000.50;
+        assert!((measure("net_return") - net).abs() < 0.005);
+
+        let outlook = Csv::of(&files, "outlook.csv");
+        let factor: f64 = (0..5).map(|t| 1.0225f64.powi(-t)).sum();
+        for row in &outlook.rows {
+            let year: f64 = outlook.get(row, "savings_year").parse().unwrap_or(f64::NAN);
+            let horizon: f64 = outlook
+                .get(row, "savings_horizon")
+                .parse()
+                .unwrap_or(f64::NAN);
+            if year.is_finite() {
+                assert!((horizon - year * factor).abs() < 0.01, "{row:?}");
+            }
+        }
+        let certain = outlook
+            .find(&[("group", "all"), ("likelihood", "1.00")])
+            .unwrap();
+        assert_eq!(
+            outlook.get(certain, "savings_year"),
+            overall.get(&overall.rows[0], "savings_total")
+        );
+        let at_zero_would_be = total("cost_current_total") - total("cost_tailored_total");
+        let quarter = outlook
+            .find(&[("group", "all"), ("likelihood", "0.25")])
+            .unwrap();
+        let expected = 0.25 * total("savings_total") + 0.75 * at_zero_would_be;
+        let quarter: f64 = outlook.get(quarter, "savings_year").parse().unwrap();
+        assert!((quarter - expected).abs() < 0.01);
+
+        let region = Csv::of(&files, "scenario_region.csv");
+        let households: f64 = region
+            .rows
+            .iter()
+            .map(|r| region.get(r, "households").parse::<f64>().unwrap())
+            .sum();
+        assert!(
+            (households - 2600.0).abs() < 0.5 * region.rows.len() as f64,
+            "{households}"
+        );
+        for row in &region.rows {
+            let [low, mid, high] = ["savings_low", "savings", "savings_high"]
+                .map(|c| region.get(row, c).parse::<f64>().unwrap());
+            assert!(low < mid && mid < high, "{row:?}");
+        }
+        let report = String::from_utf8(files["report.md"].clone()).unwrap();
+        assert!(report.contains("## Scenario: een regio van 2.600 huishoudens (geen bevinding)"));
+        assert!(report.contains("over 5 jaar, verdisconteerd met 2,25% per jaar"));
+        let rows = report_table(&report, "Kosten van het programma en netto opbrengst");
+        let net_row = rows
+            .iter()
+            .find(|r| r[0].starts_with("Netto opbrengst"))
+            .unwrap();
+        assert_eq!(net_row[1], euros(&format!("{net:.2}")));
+    }
+
+    #[test]
+    fn outlook_parameters_are_checked_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        for bad in [
+            ["--horizon", "0"],
+            ["--discount-rate", "40"],
+            ["--region-households", "0"],
+        ] {
+            let output = run_into("data-sample/cases.csv", &out, &bad);
+            assert_ne!(output.status.code(), Some(0), "{bad:?}");
+            assert!(!out.exists(), "{bad:?}");
+        }
     }
 
     /// The English report has the same sections.

@@ -225,6 +225,44 @@ struct ConfigFile {
     /// Which households to analyse: field → accepted values (`[filter]`, like `--where`).
     #[serde(default)]
     filter: Option<BTreeMap<String, Vec<String>>>,
+    /// The programme's own costs.
+    #[serde(default)]
+    programme_costs: Option<Vec<ProgrammeCost>>,
+}
+
+/// One item of the programme's own costs (organisation, training, …): what the
+/// breakthrough spend and the KBA leave out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeCost {
+    /// What it is, e.g. `organisatie`.
+    pub item: String,
+    /// The year, if the cost is per year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The amount in euros.
+    pub euros: f64,
+}
+
+/// The `[[programme_costs]]` of a config file: finite amounts of at least 0.
+fn checked_costs(
+    costs: Option<Vec<ProgrammeCost>>,
+    source: &str,
+) -> Result<Option<Vec<ProgrammeCost>>> {
+    let bad = costs
+        .iter()
+        .flatten()
+        .find(|c| !(c.euros.is_finite() && c.euros >= 0.0));
+    if let Some(bad) = bad {
+        return Err(Error::Config {
+            file: source.to_owned(),
+            message: format!(
+                "programme_costs `{}`: {} is not an amount of at least 0 euros",
+                bad.item, bad.euros
+            ),
+        });
+    }
+    Ok(costs)
 }
 
 /// The `[filter]` of a config file, checked.
@@ -254,6 +292,9 @@ pub struct Config {
     /// Which households to analyse (`[filter]`); commands add `--where` to it.
     #[serde(default)]
     pub selection: Selection,
+    /// The programme's own costs (`[[programme_costs]]`), for the net return.
+    #[serde(default)]
+    pub programme_costs: Vec<ProgrammeCost>,
 }
 
 /// A reference cocktail with resolved tag ids.
@@ -288,8 +329,10 @@ impl Config {
             file.cocktails,
             source,
         )?;
+        let programme_costs = checked_costs(file.programme_costs, source)?.unwrap_or_default();
         Ok(Config {
             selection,
+            programme_costs,
             ..config
         })
     }
@@ -298,6 +341,7 @@ impl Config {
     pub fn with_overrides(&self, text: &str, source: &str) -> Result<Config> {
         let file = parse_file(text, source)?;
         let selection = file_selection(&file, source)?;
+        let programme_costs = checked_costs(file.programme_costs.clone(), source)?;
         if file.mode == ConfigMode::Replace {
             let config = Config::build(
                 file.privacy.unwrap_or_default(),
@@ -308,6 +352,7 @@ impl Config {
             )?;
             return Ok(Config {
                 selection: selection.unwrap_or_default(),
+                programme_costs: programme_costs.unwrap_or_default(),
                 ..config
             });
         }
@@ -339,6 +384,7 @@ impl Config {
         )?;
         Ok(Config {
             selection: selection.unwrap_or_else(|| self.selection.clone()),
+            programme_costs: programme_costs.unwrap_or_else(|| self.programme_costs.clone()),
             ..config
         })
     }
@@ -403,6 +449,7 @@ impl Config {
             catalogue,
             cocktails: resolved,
             selection: Selection::default(),
+            programme_costs: Vec::new(),
         })
     }
 }

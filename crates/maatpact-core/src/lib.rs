@@ -34,6 +34,7 @@ mod mining;
 mod model;
 mod money;
 mod numbers;
+mod outlook;
 pub mod privacy;
 pub mod publication;
 mod selection;
@@ -58,7 +59,7 @@ pub use compare::{
 };
 pub use config::{
     BottleneckDef, Catalogue, CocktailDef, Config, ConfigMode, DEFAULT_CONFIG_TOML, OwnerLevel,
-    PrivacyThresholds, ReferenceCocktail, TagDef, Vocabulary,
+    PrivacyThresholds, ProgrammeCost, ReferenceCocktail, TagDef, Vocabulary,
 };
 pub use disclosure::{
     AuditReport, CellId, CellInterval, CellKind, Contributions, Disclosed, Expr, Finding,
@@ -77,6 +78,10 @@ pub use model::{
 };
 pub use money::Cents;
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};
+pub use outlook::{
+    LIKELIHOODS, MKBA_DISCOUNT_RATE, Outlook, OutlookParams, RegionScenario, region_scenario,
+    savings_at_likelihood,
+};
 pub use selection::{Condition, SelectField, Selection};
 pub use stats::{binomial_upper_tail, fisher_exact_greater, holm_adjust, ln_gamma};
 pub use stats_bootstrap::{

@@ -88,6 +88,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         allow_weak_disclosure: args.allow_weak_disclosure,
         internal: args.internal.clone(),
         confirm: args.confirm,
+        outlook: maatpact_core::OutlookParams {
+            years: args.horizon,
+            discount_rate: args.discount_rate / 100.0,
+            region_households: args.region_households,
+        },
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(STAGES.len() as u64);

@@ -15,7 +15,7 @@ use super::folder::{Folder, INTERNAL_README, injected_failure, publish_with_inte
 use crate::error::{Error, Result};
 use crate::io::load::{LoadSettings, load_valid};
 use crate::io::model_io::{model_json, model_of};
-use crate::publish::{ConfirmedCocktail, Publication, Sources, csv, publish};
+use crate::publish::{ConfirmedCocktail, Publication, Sources, csv, outlook_tables, publish};
 use crate::render::document::{to_html, to_markdown};
 use crate::render::format::Lang;
 use crate::render::report::{ReportMeta, report_blocks};
@@ -50,6 +50,8 @@ pub struct RunSettings {
     /// Whether to test each reference cocktail (`confirm.csv`, a section of the report) even
     /// above [`CONFIRM_AUTO_MAX_CASES`] households; at or below it, it always is.
     pub confirm: bool,
+    /// Horizon, discount rate and region for the outlook tables.
+    pub outlook: maatpact_core::OutlookParams,
 }
 
 /// Up to this many households `run` tests each reference cocktail without being asked:
@@ -174,6 +176,7 @@ pub fn run_validated(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     check_settings(settings)?;
+    let outlook = settings.outlook.clone().check()?;
     let config = &settings.load.config;
     let stage = |index: usize| -> Result<()> {
         progress.stage(index, STAGES.len(), STAGES[index]);
@@ -188,6 +191,10 @@ pub fn run_validated(
     let result = cluster(&matrix, &params, &config.cocktails, &validated.vocabulary)?;
     stage(3)?;
     let mut publication = publication_of(settings, &validated, &mined, &result)?;
+    publication.outlook = publication
+        .savings
+        .as_ref()
+        .map(|s| outlook_tables(s, &outlook, &config.programme_costs));
     if settings.confirm || validated.cases.len() <= CONFIRM_AUTO_MAX_CASES {
         let confirmation = confirm(&matrix, &config.cocktails);
         publication.confirmation = Some(ConfirmedCocktail::rows_of(

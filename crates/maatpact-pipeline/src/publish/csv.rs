@@ -140,6 +140,9 @@ pub fn files(publication: &Publication) -> Result<Vec<(String, Vec<u8>)>> {
     if let Some(confirmation) = &publication.confirmation {
         tables.push(("confirm.csv", confirm_table(confirmation)));
     }
+    if let Some(outlook) = &publication.outlook {
+        tables.extend(outlook_files(outlook));
+    }
     tables
         .into_iter()
         .map(|(name, table)| Ok((name.to_owned(), table.to_csv()?)))
@@ -1017,6 +1020,99 @@ pub fn read_figures(dir: &Path) -> Result<LinkInput> {
         truth: false,
         min_cell_size: maatpact_core::PrivacyThresholds::DEFAULT.min_cell_size,
     })
+}
+
+/// The outlook's files: every figure derived from published ones (not read by the audit,
+/// which reads those).
+fn outlook_files(outlook: &super::OutlookTables) -> Vec<(&'static str, Table)> {
+    let mut out = Vec::new();
+    if let Some(programme) = &outlook.programme {
+        let mut table = Table::new(&["measure", "item", "year", "value"]);
+        for cost in &programme.costs {
+            table.rows.push(vec![
+                "programme_cost".into(),
+                cost.item.clone(),
+                cost.year.map(|y| y.to_string()).unwrap_or_default(),
+                fixed(cost.euros, 2),
+            ]);
+        }
+        let money = |v: &Disclosed<Cents>| shown(v, euros);
+        for (measure, value) in [
+            ("savings_total", money(&programme.savings)),
+            (
+                "breakthrough_spend_total",
+                money(&programme.breakthrough_spend),
+            ),
+            ("programme_costs_total", euros(&programme.costs_total)),
+            ("net_return", money(&programme.net)),
+            (
+                "return_per_euro_all_costs",
+                shown(&programme.return_per_euro, |v| optional(v, 2)),
+            ),
+        ] {
+            table
+                .rows
+                .push(vec![measure.into(), String::new(), String::new(), value]);
+        }
+        out.push(("programme_return.csv", table));
+    }
+    let mut table = Table::new(&[
+        "group",
+        "likelihood",
+        "years",
+        "discount_rate",
+        "savings_year",
+        "savings_horizon",
+    ]);
+    for row in &outlook.sensitivity {
+        let mut cells = group_cells(&row.group);
+        cells.truncate(1);
+        cells.extend([
+            fixed(row.likelihood, 2),
+            outlook.years.to_string(),
+            fixed(outlook.discount_rate, 4),
+            shown(&row.savings_year, |&c| euros_f64(c)),
+            shown(&row.savings_horizon, |&c| euros_f64(c)),
+        ]);
+        table.rows.push(cells);
+    }
+    out.push(("outlook.csv", table));
+    if let Some(region) = &outlook.region {
+        let mut table = Table::new(&[
+            "cluster",
+            "defining_tags",
+            "region_households",
+            "households",
+            "households_low",
+            "households_high",
+            "savings",
+            "savings_low",
+            "savings_high",
+        ]);
+        for (name, scenario) in &region.rows {
+            let mut cells = cluster_cells(name).to_vec();
+            cells.push(region.households.to_string());
+            let figures = scenario.as_ref().map(|s| {
+                s.map(|s| {
+                    [
+                        s.households,
+                        s.households_interval.0,
+                        s.households_interval.1,
+                        s.savings,
+                        s.savings_interval.0,
+                        s.savings_interval.1,
+                    ]
+                })
+            });
+            for i in 0..6 {
+                let decimals = if i < 3 { 1 } else { 2 };
+                cells.push(shown(&figures, |f| fixed_opt(f.map(|f| f[i]), decimals)));
+            }
+            table.rows.push(cells);
+        }
+        out.push(("scenario_region.csv", table));
+    }
+    out
 }
 
 /// `confirm.csv`: one row per reference cocktail (`confirmed`, `nuanced`, `not_supported`),

@@ -136,6 +136,7 @@ impl Gathered {
             quality: self.findings.as_ref().map(|f| view.quality_tables(f)),
             n_hidden_rows: pattern.n_hidden(),
             confirmation: None,
+            outlook: None,
         }
     }
 }
@@ -231,8 +232,10 @@ impl View<'_> {
                 Group::Bottleneck(BottleneckName {
                     id: def.id.clone(),
                     label_nl: def.label_nl.clone(),
+                    label_en: def.label_en.clone(),
                     owner_level: def.owner_level,
                     rule: def.rule.clone(),
+                    theme: def.domain.clone(),
                 })
             }
             RowKey::OwnerLevel(o) => Group::OwnerLevel(

@@ -7,10 +7,12 @@ mod audit;
 pub mod csv;
 mod disclose;
 mod figures;
+mod outlook;
 pub mod rows;
 
 pub use audit::{AuditOutcome, audit_folder};
 pub use figures::UNKNOWN;
+pub use outlook::{OutlookTables, ProgrammeReturn, RegionTable, SensitivityRow, outlook_tables};
 pub use rows::*;
 
 use maatpact_core::publication::{FigureSettings, LinkInput, link};
@@ -41,6 +43,9 @@ pub struct Publication {
     /// The verdict on each reference cocktail (`--confirm`): set by the command after
     /// [`publish`], as it holds no count of households.
     pub confirmation: Option<Vec<rows::ConfirmedCocktail>>,
+    /// Programme costs, horizon, sensitivity and region scenario (`run`): set by the
+    /// command after [`publish`], as every figure in it derives from published ones.
+    pub outlook: Option<OutlookTables>,
 }
 
 /// The results of mining, as [`publish`] needs them.

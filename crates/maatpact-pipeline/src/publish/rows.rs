@@ -36,10 +36,14 @@ pub struct BottleneckName {
     pub id: String,
     /// Dutch label.
     pub label_nl: String,
+    /// English label.
+    pub label_en: String,
     /// Who can change the rule.
     pub owner_level: OwnerLevel,
     /// The rule, in words.
     pub rule: String,
+    /// The theme it belongs to (the catalogue's `domain`: `wonen`, `financien`, …).
+    pub theme: String,
 }
 
 /// The group of households a savings row describes.

@@ -2,6 +2,7 @@
 //! reading the typed publication. It never recomputes a figure, and a hidden figure shows
 //! as `.`.
 
+mod outlook;
 mod policy;
 
 use maatpact_core::publication::{Attribution, Moment};
@@ -98,12 +99,20 @@ pub fn report_blocks(
             blocks.extend(confirmation_section(&cx, confirmation));
         }
         blocks.extend(costs_per_cocktail(&cx, savings));
+        if let Some(outlook) = &publication.outlook {
+            blocks.extend(outlook::programme(&cx, outlook));
+            blocks.extend(outlook::sensitivity(&cx, outlook));
+        }
         blocks.extend(policy::funnel(&cx, savings));
         blocks.extend(who_benefits(&cx, savings));
         blocks.extend(policy::who_pays(&cx, savings));
         blocks.extend(policy::spend_and_gains(&cx, savings));
         blocks.extend(bottlenecks(&cx, savings));
+        blocks.extend(policy::themes(&cx, savings));
         blocks.extend(satisfaction(&cx, clustering));
+        if let Some(outlook) = &publication.outlook {
+            blocks.extend(outlook::region(&cx, outlook));
+        }
         blocks.extend(method(&cx, clustering, publication.mining.as_ref()));
     }
     blocks.extend(disclosure(&cx));
@@ -560,7 +569,7 @@ fn bottlenecks(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
             .filter(|r| r.n_cases.shown() != Some(&0))
             .filter_map(|r| match &r.group {
                 Group::Bottleneck(b) if b.owner_level == level => Some(vec![
-                    b.label_nl.clone(),
+                    cx.t(&b.label_nl, &b.label_en),
                     b.rule.clone(),
                     cx.count(&r.n_cases),
                     cx.euros(&r.savings),

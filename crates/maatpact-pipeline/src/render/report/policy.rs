@@ -2,7 +2,7 @@
 //! the breakthrough money was spent on and whom it saved, and how many households got from
 //! registration to a plan carried out.
 
-use maatpact_core::{Cents, Disclosed, Financier, Payer};
+use maatpact_core::{Cents, Disclosed, Financier, OwnerLevel, Payer};
 
 use super::{Context, table_section};
 use crate::publish::{FinancierRow, Group, SavingsRow, SavingsTables};
@@ -186,5 +186,90 @@ pub(super) fn funnel(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
             cx.t("Uitgevoerd", "Executed"),
         ],
         rows,
+    )
+}
+
+/// A theme's name: the Maastricht evaluation's chapter 6.1 headings, and the catalogue's
+/// other domains.
+fn theme_label(cx: &Context<'_>, theme: &str) -> String {
+    let (nl, en) = match theme {
+        "wonen" => ("Wonen", "Housing"),
+        "leerlingenvervoer" => ("Leerlingenvervoer", "School transport"),
+        "financien" => ("Financiële problemen", "Financial problems"),
+        "werk_en_inkomen" => ("Werk en inkomen", "Work and income"),
+        "zorg_en_ondersteuning" => ("Zorg en ondersteuning", "Care and support"),
+        "samenwerking" => (
+            "Samenwerking en ontschotting",
+            "Cooperation and pooled budgets",
+        ),
+        "geboortebeperking" => ("Geboortebeperking (Nu niet zwanger)", "Family planning"),
+        other => (other, other),
+    };
+    cx.t(nl, en)
+}
+
+fn owner_label(cx: &Context<'_>, level: OwnerLevel) -> String {
+    match level {
+        OwnerLevel::Gemeente => cx.t("gemeente", "municipality"),
+        OwnerLevel::Regio => cx.t("regio", "region"),
+        OwnerLevel::Partner => cx.t("partner", "partner"),
+        OwnerLevel::Rijk => cx.t("Rijk", "national government"),
+    }
+}
+
+/// *Systeemleren* per theme, as the Maastricht evaluation's chapter 6.1 reports it: the
+/// themes in order of their largest published savings, each theme's bottlenecks by
+/// savings. No new figure: a household with two bottlenecks of a theme would count twice in
+/// a theme total, so none is shown.
+pub(super) fn themes(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
+    let savings_of = |row: &SavingsRow| row.savings.shown().map_or(i64::MIN, |c| c.0);
+    let mut rows: Vec<(&crate::publish::BottleneckName, &SavingsRow)> = savings
+        .per_bottleneck
+        .iter()
+        .filter(|r| r.n_cases.shown() != Some(&0))
+        .filter_map(|r| match &r.group {
+            Group::Bottleneck(b) => Some((b, r)),
+            _ => None,
+        })
+        .collect();
+    let mut best: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for (b, r) in &rows {
+        let entry = best.entry(b.theme.as_str()).or_insert(i64::MIN);
+        *entry = (*entry).max(savings_of(r));
+    }
+    rows.sort_by_key(|(b, r)| {
+        let theme = b.theme.as_str();
+        (
+            std::cmp::Reverse(best[theme]),
+            theme,
+            std::cmp::Reverse(savings_of(r)),
+        )
+    });
+    let table = rows
+        .iter()
+        .map(|(b, r)| {
+            vec![
+                theme_label(cx, &b.theme),
+                cx.t(&b.label_nl, &b.label_en),
+                owner_label(cx, b.owner_level),
+                cx.count(&r.n_cases),
+                cx.euros(&r.savings),
+            ]
+        })
+        .collect();
+    table_section(
+        cx.t("Systeemleren per thema", "System learning by theme"),
+        cx.t(
+            "De knelpunten per thema, zoals de Maastrichtse evaluatie ze ordent: eerst het thema met de grootste besparing. Per thema geen totaal, omdat een huishouden met twee knelpunten van hetzelfde thema dan dubbel zou tellen.",
+            "The bottlenecks by theme, as the Maastricht evaluation orders them: the theme with the largest savings first. No total per theme, since a household with two bottlenecks of one theme would then count twice.",
+        ),
+        vec![
+            cx.t("Thema", "Theme"),
+            cx.t("Knelpunt", "Bottleneck"),
+            cx.t("Wie kan het oplossen", "Who can solve it"),
+            cx.t("Huishoudens", "Households"),
+            cx.t("Besparing", "Savings"),
+        ],
+        table,
     )
 }
