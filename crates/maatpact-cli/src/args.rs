@@ -188,9 +188,18 @@ pub struct ScreenArgs {
     /// A model.json written by `maatpact run` or `maatpact cluster`
     #[arg(long, value_name = "MODEL")]
     pub model: PathBuf,
-    /// The CSV to write
+    /// The CSV to write: one row per case, with case ids, so it is for the case workers and
+    /// never for publication
     #[arg(long, default_value = "screen.csv")]
     pub out: PathBuf,
+    /// Flag a case when its score reaches this: the posterior probability of its most
+    /// probable cocktail (models from `run` or `cluster`), or the share of the cocktail's
+    /// problems present (models without class profiles)
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f64,
+    /// The language of the explanation column
+    #[arg(long, value_name = "nl|en", default_value = "nl")]
+    pub lang: maatpact_pipeline::render::format::Lang,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -318,6 +327,15 @@ pub struct BenchArgs {
     /// Cases the true_model row is fitted on: other cases of the same generator (0 skips it)
     #[arg(long, default_value_t = 200_000)]
     pub true_model_cases: usize,
+    /// Measure `screen` instead: fit a model on a programme of each --sizes, screen
+    /// --screen-cases households of another programme of the same generator, and write
+    /// precision and recall per threshold and a calibration table against the planted truth
+    /// (screen_calibration.csv, .md)
+    #[arg(long)]
+    pub screen: bool,
+    /// Households screened per repeat with --screen
+    #[arg(long, default_value_t = 2000)]
+    pub screen_cases: usize,
     /// The output folder for bench.csv, bench.md and charts
     #[arg(long, default_value = "bench-output")]
     pub out: PathBuf,

@@ -334,10 +334,26 @@ fn screen_flags_cases_that_kept_their_whole_cocktail() {
         &maatpact_pipeline::LoadSettings::default(),
     )
     .unwrap();
-    let flags: Vec<String> = csv_records(&screened)
-        .iter()
-        .map(|r| r[7].to_owned())
-        .collect();
+    let rows = csv_records(&screened);
+    let flags: Vec<String> = rows.iter().map(|r| r[11].to_owned()).collect();
+    // The graded score: the posterior of the most probable cocktail, flagged at 0.5, and a
+    // sentence that names what is present and what is missing.
+    for row in &rows {
+        let score: f64 = row[3].parse().unwrap();
+        assert!((0.0..=1.0).contains(&score));
+        assert_eq!(&row[4], if score >= 0.5 { "ja" } else { "nee" });
+        assert_eq!(row[5], row[3], "the score is the posterior");
+        let present = row[9].split('+').filter(|t| !t.is_empty()).count();
+        let missing = row[10].split('+').filter(|t| !t.is_empty()).count();
+        let start = format!(
+            "{present} van {} problemen van cocktail {}",
+            present + missing,
+            &row[1]
+        );
+        assert!(row[12].starts_with(&start), "{row:?}");
+        assert_eq!(row[12].contains("ontbreekt"), missing > 0, "{row:?}");
+    }
+    check_published_profiles(&out);
     let mut checked = 0;
     for (case, flag) in sample.cases.iter().zip(&flags) {
         let Some(cocktail) = config
@@ -353,6 +369,67 @@ fn screen_flags_cases_that_kept_their_whole_cocktail() {
         }
     }
     assert!(checked > 50, "{checked}");
+}
+
+/// model.json's class profiles hold only what cluster_profiles.csv and clusters.csv show:
+/// a count there is the same count here, and a hidden one is null.
+fn check_published_profiles(folder: &std::path::Path) {
+    let model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("model.json")).unwrap()).unwrap();
+    let tags: Vec<String> = model["vocabulary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut reader = csv::Reader::from_path(folder.join("cluster_profiles.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (cluster, tag, count) = (column("cluster"), column("tag"), column("count"));
+    let mut checked = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let number: u64 = record[cluster].parse().unwrap();
+        let profile = if number == 0 {
+            &model["unclustered"]
+        } else {
+            let cocktail = model["cocktails"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["cluster"] == number)
+                .unwrap();
+            &cocktail["profile"]
+        };
+        let position = tags.iter().position(|t| t == &record[tag]).unwrap();
+        let in_model = &profile["tag_counts"][position];
+        match &record[count] {
+            "." => assert!(in_model.is_null(), "{record:?}"),
+            shown => assert_eq!(
+                in_model.as_u64(),
+                Some(shown.parse().unwrap()),
+                "{record:?}"
+            ),
+        }
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked}");
+}
+
+#[test]
+fn screen_checks_its_threshold() {
+    let output = maatpact(&[
+        "screen",
+        "data-sample/cases.csv",
+        "--model",
+        "notebooks-output/model.json",
+        "--threshold",
+        "1.5",
+        "--out",
+        "/dev/null",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--threshold"));
 }
 
 #[test]
@@ -528,4 +605,53 @@ fn cluster_confirm_judges_each_reference_cocktail() {
     let rows = csv_records(&noise_out.join("confirm.csv"));
     assert!(rows.iter().all(|r| &r[1] == "not_supported"), "{rows:?}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("too few households"));
+}
+
+/// `bench --screen` writes precision and recall per threshold and a calibration table, and
+/// a recall can only fall as the threshold rises.
+#[test]
+fn bench_screen_measures_precision_recall_and_calibration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bench");
+    let output = maatpact(&[
+        "bench",
+        "--screen",
+        "--sizes",
+        "200",
+        "--screen-cases",
+        "300",
+        "--repeats",
+        "1",
+        "--preset",
+        "maatpact,random6",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let rows = csv_records(&out.join("screen_calibration.csv"));
+    for preset in ["maatpact", "random6"] {
+        let recall: Vec<f64> = rows
+            .iter()
+            .filter(|r| &r[0] == preset && &r[2] == "recall")
+            .map(|r| r[5].parse().unwrap())
+            .collect();
+        assert_eq!(recall.len(), 4, "{preset}");
+        assert!(
+            recall.windows(2).all(|w| w[0] >= w[1]),
+            "{preset}: {recall:?}"
+        );
+        assert!(recall[0] > 0.3, "{preset}: {recall:?}");
+        let bands: usize = rows
+            .iter()
+            .filter(|r| &r[0] == preset && &r[2] == "right_in_band")
+            .map(|r| r[4].parse::<usize>().unwrap())
+            .sum();
+        assert_eq!(
+            bands, 300,
+            "{preset}: every screened household is in one band"
+        );
+    }
+    let markdown = std::fs::read_to_string(out.join("screen_calibration.md")).unwrap();
+    assert!(markdown.contains("precision @0.5") && markdown.contains("Calibration"));
 }

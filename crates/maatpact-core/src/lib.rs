@@ -73,8 +73,8 @@ pub use mining::{
     mine, rule_rows, rules,
 };
 pub use model::{
-    CaseScreening, CocktailMatch, MODEL_FORMAT_VERSION, Model, ModelCocktail, ModelThresholds,
-    Screener, check_model_format_version, model_format_version,
+    CaseScreening, ClassProfile, CocktailMatch, MODEL_FORMAT_VERSION, Model, ModelCocktail,
+    ModelThresholds, Screener, check_model_format_version, model_format_version,
 };
 pub use money::Cents;
 pub use numbers::{DecimalStyle, NumberError, StyleEvidence, parse_hundredths, style_evidence};

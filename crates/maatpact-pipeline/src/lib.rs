@@ -20,6 +20,7 @@ pub mod render;
 pub use commands::Folder;
 pub use commands::analysis::{mine_tables, tag_matrix};
 pub use commands::bench::{BenchRow, BenchSettings, bench_markdown, bench_table, run_bench};
+pub use commands::bench_screen::{ScreenBenchSettings, run_screen_bench};
 pub use commands::cluster::{ClusterOutcome, run_cluster};
 pub use commands::compare::{Side, cluster_side, run_compare};
 pub use commands::folder::{INTERNAL_README, check_internal_apart};
@@ -33,7 +34,9 @@ pub use error::{Error, Result};
 pub use io::atomic::{replace_dir_atomic, sibling, write_file_atomic};
 pub use io::load::{LoadSettings, load, load_valid, select};
 pub use io::memory::{peak_memory_mib, reset_peak_memory};
-pub use io::model_io::{model_json, model_of, read_model};
+pub use io::model_io::{
+    model_json, model_of, read_model, with_published_profiles, with_true_profiles,
+};
 pub use io::pseudonymise::{BSN_REDACTED, MIN_KEY_BYTES, Pseudonymised, pseudonymise};
 pub use io::read::{
     InputFormat, MAX_CELL_BYTES, MAX_COLUMNS, ReadOptions, read_delimited, read_table,

@@ -3,11 +3,14 @@
 use std::process::ExitCode;
 
 use maatpact_core::ClusterAlgorithm;
-use maatpact_pipeline::{BenchSettings, Error, run_bench};
+use maatpact_pipeline::{BenchSettings, Error, ScreenBenchSettings, run_bench, run_screen_bench};
 
 use crate::args::BenchArgs;
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    if args.screen {
+        return screen(args);
+    }
     let algorithms = if args.algorithms.len() == 1 && args.algorithms[0] == "all" {
         ClusterAlgorithm::ALL.to_vec()
     } else {
@@ -17,14 +20,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::from)?
     };
-    let mut presets = Vec::new();
-    for name in &args.preset {
-        if name.trim() == "variants" {
-            presets.extend(maatpact_core::Preset::VARIANTS);
-        } else {
-            presets.push(name.parse::<maatpact_core::Preset>()?);
-        }
-    }
+    let presets = presets(&args)?;
     let settings = BenchSettings {
         sizes: args.sizes,
         algorithms,
@@ -50,6 +46,42 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         "{} runs ({} skipped) written to {}",
         rows.len(),
         skipped,
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn presets(args: &BenchArgs) -> anyhow::Result<Vec<maatpact_core::Preset>> {
+    let mut presets = Vec::new();
+    for name in &args.preset {
+        if name.trim() == "variants" {
+            presets.extend(maatpact_core::Preset::VARIANTS);
+        } else {
+            presets.push(name.parse::<maatpact_core::Preset>()?);
+        }
+    }
+    Ok(presets)
+}
+
+/// `bench --screen`: precision, recall and calibration of `screen` on unseen households.
+fn screen(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    let settings = ScreenBenchSettings {
+        train_sizes: args.sizes.clone(),
+        test_cases: args.screen_cases,
+        presets: presets(&args)?,
+        repeats: args.repeats,
+        seed: args.seed,
+        out: args.out.clone(),
+    };
+    let quiet = args.quiet;
+    let results = run_screen_bench(&settings, &|what| {
+        if !quiet {
+            eprintln!("bench: {what}");
+        }
+    })?;
+    println!(
+        "{} screening cells written to {}",
+        results.len(),
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)

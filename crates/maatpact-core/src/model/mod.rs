@@ -10,7 +10,8 @@
 //! a model goes in two steps so that a model of another format version, whose shape may
 //! differ, still gets a clear message instead of a field error:
 //! 1. [`Model::from_document`] reads only `format_version` from a parsed document (for JSON,
-//!    a `&serde_json::Value`), refuses any version but [`MODEL_FORMAT_VERSION`] with
+//!    a `&serde_json::Value`), refuses any version outside [`MIN_MODEL_FORMAT_VERSION`] to
+//!    [`MODEL_FORMAT_VERSION`] with
 //!    [`check_model_format_version`], and only then deserialises the whole model;
 //! 2. [`Model::check_compatible`] refuses a model whose vocabulary differs from the input's.
 //!
@@ -32,7 +33,11 @@ pub use screen::{CaseScreening, CocktailMatch, Screener};
 
 /// The format version written by this maatpact. Bump it whenever the shape or meaning of
 /// [`Model`] changes.
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+pub const MODEL_FORMAT_VERSION: u32 = 2;
+
+/// The oldest format version this maatpact reads: version 1 lacks the class profiles, so
+/// screening with it matches by tags alone, without a posterior.
+pub const MIN_MODEL_FORMAT_VERSION: u32 = 1;
 
 /// A saved clustering, for screening new cases. See the module documentation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,6 +54,39 @@ pub struct Model {
     pub thresholds: ModelThresholds,
     /// The reference cocktails of the configuration, by canonical tag id.
     pub reference_cocktails: Vec<CocktailDef>,
+    /// The households in no cluster, as a class for the posterior of screening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unclustered: Option<ClassProfile>,
+    /// The minimum cell size of the publication the profiles come from: a hidden count is
+    /// 1 to this minus one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_cell_size: Option<usize>,
+}
+
+/// A class of households as screening's posterior needs it: how many households, and how
+/// many of them carry each tag. In a published model every figure is a published one, and
+/// a figure the publication hides is `None`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClassProfile {
+    /// Households in the class.
+    pub households: Option<u64>,
+    /// Per tag of the vocabulary, in its order: households of the class with the tag.
+    pub tag_counts: Vec<Option<u64>>,
+}
+
+impl ClassProfile {
+    /// The profile of a clustering's class, with every figure known (benchmarks, models
+    /// that are not published).
+    pub fn of(profile: &ClusterProfile, n_tags: usize) -> ClassProfile {
+        let mut tag_counts = vec![Some(0); n_tags];
+        for stat in &profile.tags {
+            tag_counts[stat.tag.index()] = Some(stat.count as u64);
+        }
+        ClassProfile {
+            households: Some(profile.size as u64),
+            tag_counts,
+        }
+    }
 }
 
 /// One cluster of a [`Model`].
@@ -70,6 +108,9 @@ pub struct ModelCocktail {
     pub reference_match: Option<String>,
     /// Whether the cluster was stable under bootstrap (or stability was not measured).
     pub stable: bool,
+    /// Its households and tag counts, for the posterior of screening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ClassProfile>,
 }
 
 /// The thresholds behind a model's defining tags and stability flags, as in
@@ -120,6 +161,7 @@ impl ModelCocktail {
             mode: ids,
             reference_match: Some(reference.id.clone()),
             stable: true,
+            profile: None,
         }
     }
 
@@ -146,6 +188,7 @@ impl ModelCocktail {
                 .map(|stat| stat.tag)),
             reference_match: profile.reference.as_ref().map(|r| r.id.clone()),
             stable: !profile.unstable,
+            profile: None,
         }
     }
 }
@@ -187,6 +230,8 @@ impl Model {
             cocktails,
             thresholds,
             reference_cocktails,
+            unclustered: None,
+            min_cell_size: None,
         }
     }
 
@@ -206,9 +251,9 @@ impl Model {
     /// let document: toml::Value = toml::from_str(&text).expect("valid TOML");
     /// assert_eq!(Model::from_document(document)?, model);
     ///
-    /// let future: toml::Value = toml::from_str("format_version = 2\nshape = 'other'").unwrap();
+    /// let future: toml::Value = toml::from_str("format_version = 3\nshape = 'other'").unwrap();
     /// let message = Model::from_document(future).unwrap_err().to_string();
-    /// assert!(message.contains("format version 2, but this maatpact reads format version 1"));
+    /// assert!(message.contains("format version 3, but this maatpact reads format versions 1 to 2"));
     /// # Ok::<(), maatpact_core::Error>(())
     /// ```
     ///
@@ -256,12 +301,12 @@ pub fn model_format_version<'de, D: Deserializer<'de>>(document: D) -> Result<u3
         })
 }
 
-/// Refuses any model format version other than [`MODEL_FORMAT_VERSION`], saying what to do.
+/// Refuses a model format version this maatpact cannot read, saying what to do.
 ///
 /// # Errors
 /// [`Error::Model`] naming both versions.
 pub fn check_model_format_version(found: u32) -> Result<()> {
-    if found == MODEL_FORMAT_VERSION {
+    if (MIN_MODEL_FORMAT_VERSION..=MODEL_FORMAT_VERSION).contains(&found) {
         return Ok(());
     }
     let origin = if found > MODEL_FORMAT_VERSION {
@@ -270,8 +315,8 @@ pub fn check_model_format_version(found: u32) -> Result<()> {
         "an older maatpact;"
     };
     Err(Error::Model(format!(
-        "the model has format version {found}, but this maatpact reads format version \
-         {MODEL_FORMAT_VERSION}. It was written by {origin} re-run `maatpact run` or \
+        "the model has format version {found}, but this maatpact reads format versions \
+         {MIN_MODEL_FORMAT_VERSION} to {MODEL_FORMAT_VERSION}. It was written by {origin} re-run `maatpact run` or \
          `maatpact cluster` to write a new model"
     )))
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::Model;
+use super::{ClassProfile, Model};
 use crate::case::TagId;
 use crate::config::Vocabulary;
 use crate::error::{Error, Result};
@@ -52,9 +52,17 @@ pub struct CaseScreening {
     pub missing: Vec<TagId>,
     /// Whether the case fully contains the defining tags of any cocktail of the model
     /// ("Wie een van deze clusters van problemen bij een inwoner constateert, kan daaruit
-    /// opmaken dat de situatie geschikt is voor Maatpact"). Equal to `matches_cocktail == Yes`,
-    /// because a fully contained cocktail always wins the match.
+    /// opmaken dat de situatie geschikt is voor Maatpact").
     pub maatpact_geschikt: bool,
+    /// The probability that the case belongs to the matched cocktail under the model's
+    /// classes (each cocktail and the households in no cluster, tags independent within a
+    /// class), when the model has class profiles.
+    pub posterior: Option<f64>,
+    /// The probability that it belongs to no cocktail, when the model has that class.
+    pub posterior_none: Option<f64>,
+    /// The graded score: the posterior when there is one, else the share of the cocktail's
+    /// defining tags the case has.
+    pub score: f64,
 }
 
 /// A model's cocktails as bitsets, ready to screen cases read with the model's vocabulary.
@@ -91,6 +99,51 @@ pub struct Screener {
     cocktails: Vec<PreparedCocktail>,
     n_tags: usize,
     words_per_row: usize,
+    /// The classes of the posterior: one per prepared cocktail, in their order, then the
+    /// households in no cluster if the model has them. `None` without class profiles.
+    classes: Option<Vec<ClassLikelihood>>,
+}
+
+/// A class's log-likelihood of a case: `base + Σ delta[t]` over the case's tags, with
+/// `base = ln π + Σ_t ln(1 − p_t)` and `delta[t] = ln p_t − ln(1 − p_t)`.
+#[derive(Clone, Debug, PartialEq)]
+struct ClassLikelihood {
+    base: f64,
+    delta: Vec<f64>,
+}
+
+impl ClassLikelihood {
+    /// From a profile whose hidden figures are 1 to `min_cell − 1` households: they are
+    /// taken at the middle of that range. Shares are smoothed by half a household
+    /// (Jeffreys), so that no tag is impossible in a class.
+    fn of(profile: &ClassProfile, n_total: f64, min_cell: usize) -> ClassLikelihood {
+        let guess = (min_cell.max(2) - 1) as f64 / 2.0;
+        let n = profile.households.map_or(guess, |n| n as f64);
+        let mut base = (n / n_total).max(f64::MIN_POSITIVE).ln();
+        let delta = profile
+            .tag_counts
+            .iter()
+            .map(|count| {
+                let count = count.map_or(guess, |c| c as f64).min(n);
+                let p = (count + 0.5) / (n + 1.0);
+                base += (1.0 - p).ln();
+                p.ln() - (1.0 - p).ln()
+            })
+            .collect();
+        ClassLikelihood { base, delta }
+    }
+
+    fn log_likelihood(&self, row: &[u64]) -> f64 {
+        let mut total = self.base;
+        for (word_index, &word) in row.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                total += self.delta[word_index * 64 + rest.trailing_zeros() as usize];
+                rest &= rest - 1;
+            }
+        }
+        total
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -149,11 +202,18 @@ impl Screener {
             ));
         }
         cocktails.sort_by_key(|c| (c.cluster, c.model_index));
+        let classes = class_likelihoods(model, &cocktails, n_tags);
         Ok(Screener {
             cocktails,
             n_tags,
             words_per_row,
+            classes,
         })
+    }
+
+    /// Whether screening gives a posterior (the model has class profiles).
+    pub fn has_posterior(&self) -> bool {
+        self.classes.is_some()
     }
 
     /// Screens every case (row) of `matrix`, in row order. Runs in parallel; the result does
@@ -223,11 +283,29 @@ impl Screener {
                 contained = Some(candidate);
             }
         }
-        let (position, both, either) = contained
-            .or(nearest)
-            .expect("a screener has at least one cocktail");
+        let posteriors = self
+            .classes
+            .as_ref()
+            .map(|classes| posteriors(classes, row));
+        let (position, both, either) = match &posteriors {
+            // The most probable cocktail (ties: the lower cluster).
+            Some(p) => {
+                let best = (0..self.cocktails.len())
+                    .fold(0, |best, i| if p[i] > p[best] { i } else { best });
+                let both = self.overlap(row, best);
+                (
+                    best,
+                    both,
+                    case_len + self.cocktails[best].n_defining - both,
+                )
+            }
+            None => contained
+                .or(nearest)
+                .expect("a screener has at least one cocktail"),
+        };
         let cocktail = &self.cocktails[position];
         let fully_contained = both == cocktail.n_defining;
+        let posterior = posteriors.as_ref().map(|p| p[position]);
         CaseScreening {
             cocktail: cocktail.model_index,
             cluster: cocktail.cluster,
@@ -239,9 +317,59 @@ impl Screener {
             },
             present: tags_where(row, &cocktail.bits, |case, defining| case & defining),
             missing: tags_where(row, &cocktail.bits, |case, defining| !case & defining),
-            maatpact_geschikt: fully_contained,
+            maatpact_geschikt: contained.is_some(),
+            posterior,
+            posterior_none: posteriors
+                .as_ref()
+                .filter(|p| p.len() > self.cocktails.len())
+                .map(|p| p[self.cocktails.len()]),
+            score: posterior.unwrap_or(f64::from(both) / f64::from(cocktail.n_defining)),
         }
     }
+
+    fn overlap(&self, row: &[u64], position: usize) -> u32 {
+        row.iter()
+            .zip(&self.cocktails[position].bits)
+            .map(|(case, defining)| (case & defining).count_ones())
+            .sum()
+    }
+}
+
+/// The classes of the posterior, when every screened cocktail has a profile.
+fn class_likelihoods(
+    model: &Model,
+    cocktails: &[PreparedCocktail],
+    n_tags: usize,
+) -> Option<Vec<ClassLikelihood>> {
+    let mut profiles: Vec<&ClassProfile> = cocktails
+        .iter()
+        .map(|c| model.cocktails[c.model_index].profile.as_ref())
+        .collect::<Option<_>>()?;
+    profiles.extend(model.unclustered.as_ref());
+    if profiles.iter().any(|p| p.tag_counts.len() != n_tags) {
+        return None;
+    }
+    let min_cell = model.min_cell_size.unwrap_or(1);
+    let guess = (min_cell.max(2) - 1) as f64 / 2.0;
+    let n_total: f64 = profiles
+        .iter()
+        .map(|p| p.households.map_or(guess, |n| n as f64))
+        .sum();
+    Some(
+        profiles
+            .into_iter()
+            .map(|p| ClassLikelihood::of(p, n_total.max(1.0), min_cell))
+            .collect(),
+    )
+}
+
+/// The posterior of each class given a case's tags (softmax of the log-likelihoods).
+fn posteriors(classes: &[ClassLikelihood], row: &[u64]) -> Vec<f64> {
+    let logs: Vec<f64> = classes.iter().map(|c| c.log_likelihood(row)).collect();
+    let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let weights: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
+    let sum: f64 = weights.iter().sum();
+    weights.into_iter().map(|w| w / sum).collect()
 }
 
 /// The tags set in `combine(case word, cocktail word)`, without an intermediate bitset.

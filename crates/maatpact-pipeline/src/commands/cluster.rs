@@ -9,7 +9,7 @@ use super::analysis::tag_matrix;
 use super::folder::{Folder, INTERNAL_README, publish_with_internal};
 use super::internal::assignments;
 use crate::error::Result;
-use crate::io::model_io::{model_json, model_of};
+use crate::io::model_io::{model_json, model_of, with_published_profiles};
 use crate::publish::rows::ConfirmedCocktail;
 use crate::publish::{ClusterTables, Sources, csv, publish};
 
@@ -54,6 +54,14 @@ pub fn run_cluster(
         folder.add(name, bytes);
     }
     let model = model_of(&result, &validated.vocabulary, params, &config.cocktails);
+    let model = with_published_profiles(
+        model,
+        publication
+            .clustering
+            .as_ref()
+            .expect("a clustering was published"),
+        config.privacy.min_cell_size,
+    );
     folder.add("model.json", model_json(&model)?);
     let internal_files = internal.map(|_| {
         let mut files = Folder::new();

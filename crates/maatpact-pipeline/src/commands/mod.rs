@@ -2,6 +2,7 @@
 
 pub(crate) mod analysis;
 pub(crate) mod bench;
+pub(crate) mod bench_screen;
 pub(crate) mod cluster;
 pub(crate) mod compare;
 pub(crate) mod folder;

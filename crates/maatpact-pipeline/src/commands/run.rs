@@ -14,7 +14,7 @@ use super::analysis::{mine_tables, tag_matrix};
 use super::folder::{Folder, INTERNAL_README, injected_failure, publish_with_internal};
 use crate::error::{Error, Result};
 use crate::io::load::{LoadSettings, load_valid};
-use crate::io::model_io::{model_json, model_of};
+use crate::io::model_io::{model_json, model_of, with_published_profiles};
 use crate::publish::{ConfirmedCocktail, Publication, Sources, csv, outlook_tables, publish};
 use crate::render::document::{to_html, to_markdown};
 use crate::render::format::Lang;
@@ -267,6 +267,11 @@ fn folder_of(
         &validated.vocabulary,
         &settings.cluster,
         &settings.load.config.cocktails,
+    );
+    let model = with_published_profiles(
+        model,
+        publication.clustering.as_ref().expect("a run clusters"),
+        settings.load.config.privacy.min_cell_size,
     );
     folder.add("model.json", model_json(&model)?);
     let summary = summary(settings, publication, result, validated, &folder);

@@ -3,11 +3,12 @@
 use std::path::Path;
 
 use maatpact_core::{
-    ClusterParams, ClusterResult, Model, ModelCocktail, ModelThresholds, ReferenceCocktail,
-    Vocabulary,
+    ClassProfile, ClusterParams, ClusterResult, Model, ModelCocktail, ModelThresholds,
+    ReferenceCocktail, Vocabulary,
 };
 
 use crate::error::{Error, Result, io_error};
+use crate::publish::ClusterTables;
 
 /// The model of a clustering.
 pub fn model_of(
@@ -31,6 +32,66 @@ pub fn model_of(
         ModelThresholds::from(params),
         references,
     )
+}
+
+/// The model with the class profiles of screening's posterior, from the published cluster
+/// tables: every figure in it is one the folder shows already, and a hidden one is `None`
+/// (screening takes it as the middle of 1 to `min_cell_size − 1`).
+pub fn with_published_profiles(
+    mut model: Model,
+    tables: &ClusterTables,
+    min_cell_size: usize,
+) -> Model {
+    let profile = |number: usize, households: Option<u64>, vocabulary: &Vocabulary| {
+        let tag_counts = vocabulary
+            .tags()
+            .iter()
+            .map(|tag| {
+                tables
+                    .profiles
+                    .iter()
+                    .find(|r| r.cluster == number && r.tag.id == tag.id)
+                    .and_then(|r| r.count.shown().copied())
+            })
+            .collect();
+        ClassProfile {
+            households,
+            tag_counts,
+        }
+    };
+    let vocabulary = model.vocabulary.clone();
+    for cocktail in &mut model.cocktails {
+        let size = tables
+            .clusters
+            .iter()
+            .find(|c| c.name.number == cocktail.cluster)
+            .and_then(|c| c.size.shown().copied());
+        cocktail.profile = Some(profile(cocktail.cluster, size, &vocabulary));
+    }
+    model.unclustered = tables
+        .n_in_no_cluster
+        .map(|n| profile(0, n.shown().copied(), &vocabulary));
+    model.min_cell_size = Some(min_cell_size);
+    model
+}
+
+/// The model with every class profile as it is: for benchmarks on synthetic data, whose
+/// models are not published.
+pub fn with_true_profiles(mut model: Model, result: &ClusterResult) -> Model {
+    let n_tags = model.vocabulary.len();
+    for (cocktail, profile) in model
+        .cocktails
+        .iter_mut()
+        .zip(result.profiles.iter().filter(|p| !p.noise))
+    {
+        cocktail.profile = Some(ClassProfile::of(profile, n_tags));
+    }
+    model.unclustered = result
+        .profiles
+        .iter()
+        .find(|p| p.noise)
+        .map(|p| ClassProfile::of(p, n_tags));
+    model
 }
 
 /// The model as pretty JSON with a trailing newline.
