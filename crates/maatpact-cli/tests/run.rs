@@ -976,6 +976,35 @@ mod policy {
         }
     }
 
+    /// Systeemleren per theme: each bottleneck with households once, with its table's
+    /// figures, the themes kept together.
+    #[test]
+    fn the_themes_regroup_the_bottleneck_table() {
+        let (_dir, files) = run_sample(&[]);
+        let report = String::from_utf8(files["report.md"].clone()).unwrap();
+        let bottlenecks = Csv::of(&files, "savings_per_bottleneck.csv");
+        let rows = report_table(&report, "Systeemleren per thema");
+        let with_households = bottlenecks
+            .rows
+            .iter()
+            .filter(|r| bottlenecks.get(r, "n_cases") != "0")
+            .count();
+        assert_eq!(rows.len(), with_households);
+        for row in &rows {
+            let source = bottlenecks.find(&[("label_nl", row[1].as_str())]).unwrap();
+            assert_eq!(row[3], count(bottlenecks.get(source, "n_cases")));
+            assert_eq!(row[4], euros(bottlenecks.get(source, "savings_total")));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for row in &rows {
+            if seen.last() != Some(&row[0].as_str()) {
+                assert!(!seen.contains(&row[0].as_str()), "theme {} split", row[0]);
+                seen.push(&row[0]);
+            }
+        }
+        assert_eq!(seen.first(), Some(&"Wonen"));
+    }
+
     /// A file without the payer column publishes no payer tables and no net position, and
     /// its report has no section on them.
     #[test]

@@ -243,11 +243,20 @@ fn horizontal_bars<DB: DrawingBackend>(
     (low, high): (f64, f64),
 ) -> DrawResult<DB> {
     let n = data.labels.len().max(1);
+    // Room for the longest label (about 7 pixels a character at 12 points), so that none is
+    // cut off at the left edge, within half the chart.
+    let longest = data
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_area = (longest as u32 * 7 + 20).clamp(120, 440);
     let mut chart = ChartBuilder::on(root)
         .caption(&data.title, font(20))
         .margin(12)
         .x_label_area_size(40)
-        .y_label_area_size(260)
+        .y_label_area_size(label_area)
         .build_cartesian_2d(low..high, -0.5f64..(n as f64 - 0.5))?;
     chart
         .configure_mesh()
