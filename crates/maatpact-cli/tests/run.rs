@@ -46,7 +46,7 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 29] = [
     "itemsets.csv",
     "rules.csv",
     "cooccurrence.csv",
@@ -71,6 +71,8 @@ const TABLES: [&str; 27] = [
     "savings_per_payer_financier.csv",
     "funnel.csv",
     "net_position.csv",
+    "net_position_per_cluster.csv",
+    "savings_per_cluster_payer.csv",
     "outlook.csv",
     "data_quality.csv",
     "summary.json",
@@ -937,6 +939,43 @@ mod policy {
             assert!(report.contains(&euros(net_total)));
         }
 
+        // Per cocktail: received within the cluster (cluster × financier), paid within it
+        // (cluster × payer), and the net only where both are shown; the report's table has
+        // a row per cluster of the CSV.
+        let net = Csv::of(&files, "net_position_per_cluster.csv");
+        let cluster_financier = Csv::of(&files, "savings_per_cluster_financier.csv");
+        let cluster_payer = Csv::of(&files, "savings_per_cluster_payer.csv");
+        for row in &net.rows {
+            let (cluster, party) = (net.get(row, "cluster"), net.get(row, "party"));
+            if let Some(f) = cluster_financier.find(&[("cluster", cluster), ("financier", party)]) {
+                assert_eq!(
+                    net.get(row, "received_total"),
+                    cluster_financier.get(f, "savings_total")
+                );
+            }
+            if let Some(p) = cluster_payer.find(&[("cluster", cluster), ("payer", party)]) {
+                assert_eq!(
+                    net.get(row, "paid_total"),
+                    cluster_payer.get(p, "breakthrough_spend_total")
+                );
+            }
+            let hidden = |c: &str| net.get(row, c) == ".";
+            assert_eq!(
+                hidden("net_total"),
+                hidden("paid_total") || hidden("received_total"),
+                "{row:?}"
+            );
+        }
+        let shown_in_report = report
+            .lines()
+            .skip_while(|l| !l.starts_with("Netto per cocktail"))
+            .skip(4)
+            .take_while(|l| l.starts_with('|'))
+            .count();
+        let clusters_in_csv: std::collections::BTreeSet<&str> =
+            net.rows.iter().map(|r| net.get(r, "cluster")).collect();
+        assert_eq!(shown_in_report, clusters_in_csv.len());
+
         let categories = Csv::of(&files, "savings_per_budget_category.csv");
         let by_category = Csv::of(&files, "savings_per_budget_category_financier.csv");
         let matrix = report_table(
@@ -1042,7 +1081,9 @@ mod policy {
         for name in [
             "savings_per_payer.csv",
             "savings_per_payer_financier.csv",
+            "savings_per_cluster_payer.csv",
             "net_position.csv",
+            "net_position_per_cluster.csv",
             "charts/net_position.svg",
         ] {
             assert!(!files.contains_key(name), "{name} without payers");

@@ -152,30 +152,50 @@ impl Linker<'_, '_> {
             let children: Vec<RowKey> = self.keys().filter(|k| in_family(k)).cloned().collect();
             self.sum(&RowKey::Overall, &children);
         }
-        let cross: Vec<(usize, String)> = self
-            .keys()
-            .filter_map(|k| match k {
+        self.cluster_cross(
+            |k| match k {
                 RowKey::ClusterPhase(c, p) => Some((*c, p.clone())),
                 _ => None,
-            })
-            .collect();
+            },
+            RowKey::ClusterPhase,
+            RowKey::Phase,
+        );
+        self.cluster_cross(
+            |k| match k {
+                RowKey::ClusterPayer(c, p) => Some((*c, p.clone())),
+                _ => None,
+            },
+            RowKey::ClusterPayer,
+            RowKey::Payer,
+        );
+    }
+
+    /// A cluster × (phase or payer) table: each cluster's cells add up to the cluster, and
+    /// each column's to its one-way row.
+    fn cluster_cross(
+        &mut self,
+        cell_of: fn(&RowKey) -> Option<(usize, String)>,
+        cell: fn(usize, String) -> RowKey,
+        column: fn(String) -> RowKey,
+    ) {
+        let cross: Vec<(usize, String)> = self.keys().filter_map(cell_of).collect();
         let clusters: BTreeSet<usize> = cross.iter().map(|(c, _)| *c).collect();
-        let phases: BTreeSet<&String> = cross.iter().map(|(_, p)| p).collect();
+        let columns: BTreeSet<&String> = cross.iter().map(|(_, p)| p).collect();
         for &c in &clusters {
             let children: Vec<RowKey> = cross
                 .iter()
                 .filter(|(cc, _)| *cc == c)
-                .map(|(c, p)| RowKey::ClusterPhase(*c, p.clone()))
+                .map(|(c, p)| cell(*c, p.clone()))
                 .collect();
             self.sum(&RowKey::Cluster(c), &children);
         }
-        for p in phases {
+        for p in columns {
             let children: Vec<RowKey> = cross
                 .iter()
                 .filter(|(_, pp)| pp == p)
-                .map(|(c, p)| RowKey::ClusterPhase(*c, p.clone()))
+                .map(|(c, p)| cell(*c, p.clone()))
                 .collect();
-            self.sum(&RowKey::Phase(p.clone()), &children);
+            self.sum(&column(p.clone()), &children);
         }
     }
 

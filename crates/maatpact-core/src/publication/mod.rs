@@ -57,6 +57,8 @@ pub enum RowKey {
     BudgetCategory(String),
     /// A cluster within a phase.
     ClusterPhase(usize, String),
+    /// A cluster's households whose breakthrough a payer paid (`unknown`: none recorded).
+    ClusterPayer(usize, String),
     /// A bottleneck, with its owner level.
     Bottleneck(String, String),
     /// Households with at least one bottleneck of an owner level.
@@ -167,6 +169,7 @@ impl RowKey {
             | RowKey::Municipality(_)
             | RowKey::BudgetCategory(_)
             | RowKey::ClusterPhase(..)
+            | RowKey::ClusterPayer(..)
             | RowKey::Bottleneck(..)
             | RowKey::OwnerLevel(_)
             | RowKey::Payer(_) => RowShape::Savings,
@@ -190,6 +193,7 @@ impl RowKey {
             RowKey::Municipality(m) => format!("municipality {m}"),
             RowKey::BudgetCategory(b) => format!("budget category {b}"),
             RowKey::ClusterPhase(c, p) => format!("cluster {c} in phase {p}"),
+            RowKey::ClusterPayer(c, p) => format!("cluster {c} paid by {p}"),
             RowKey::Bottleneck(b, _) => format!("bottleneck {b}"),
             RowKey::OwnerLevel(o) => format!("owner level {o}"),
             RowKey::Financier(f) => format!("financier {f}"),
@@ -224,7 +228,10 @@ impl RowKey {
             | RowKey::Warnings => 3.0,
             RowKey::TagSet(tags) if tags.len() == 1 => 3.0,
             RowKey::TagSet(tags) => 2.0 + 1.0 / tags.len() as f64,
-            RowKey::ClusterPhase(..) | RowKey::PartFinancier(..) | RowKey::ClusterTag(..) => 2.0,
+            RowKey::ClusterPhase(..)
+            | RowKey::ClusterPayer(..)
+            | RowKey::PartFinancier(..)
+            | RowKey::ClusterTag(..) => 2.0,
             RowKey::Satisfaction(..) | RowKey::Finding(_) => 1.0,
         }
     }

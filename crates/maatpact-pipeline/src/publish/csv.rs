@@ -230,6 +230,12 @@ fn savings_layout(
             &s.per_payer,
             true,
         ),
+        (
+            "savings_per_cluster_payer.csv",
+            &["cluster", "defining_tags", "payer", "label_nl"],
+            &s.per_cluster_payer,
+            true,
+        ),
     ]
 }
 
@@ -240,7 +246,7 @@ fn savings_files(s: &SavingsTables) -> Vec<(&'static str, Table)> {
     };
     let mut out = Vec::new();
     for (name, keys, rows, single) in savings_layout(s) {
-        if rows.is_empty() && name == "savings_per_payer.csv" {
+        if rows.is_empty() && name.contains("payer") {
             // No payer recorded: the table is left out rather than all households again.
             continue;
         }
@@ -289,7 +295,20 @@ fn savings_files(s: &SavingsTables) -> Vec<(&'static str, Table)> {
     }
     out.push(("funnel.csv", funnel_table(&s.funnel)));
     if !s.net_positions.is_empty() {
-        out.push(("net_position.csv", net_position_table(&s.net_positions)));
+        out.push((
+            "net_position.csv",
+            net_position_table(&[], &s.net_positions),
+        ));
+        let mut per_cluster = net_position_table(&["cluster", "defining_tags"], &[]);
+        for (name, rows) in &s.net_positions_per_cluster {
+            let table = net_position_table(&[], rows);
+            per_cluster.rows.extend(table.rows.into_iter().map(|row| {
+                let mut cells = cluster_cells(name).to_vec();
+                cells.extend(row);
+                cells
+            }));
+        }
+        out.push(("net_position_per_cluster.csv", per_cluster));
     }
     out
 }
@@ -318,14 +337,19 @@ fn funnel_table(rows: &[FunnelRow]) -> Table {
     table
 }
 
-fn net_position_table(rows: &[NetPositionRow]) -> Table {
-    let mut table = Table::new(&[
-        "party",
-        "label_nl",
-        "paid_total",
-        "received_total",
-        "net_total",
-    ]);
+fn net_position_table(keys: &[&str], rows: &[NetPositionRow]) -> Table {
+    let headers: Vec<&str> = keys
+        .iter()
+        .copied()
+        .chain([
+            "party",
+            "label_nl",
+            "paid_total",
+            "received_total",
+            "net_total",
+        ])
+        .collect();
+    let mut table = Table::new(&headers);
     let money =
         |v: &Option<Disclosed<Cents>>| v.as_ref().map_or("0.00".to_owned(), |v| shown(v, euros));
     for row in rows {
@@ -351,6 +375,11 @@ fn group_cells(group: &Group) -> Vec<String> {
         Group::ClusterPhase(c, p) => {
             let [number, tags] = cluster_cells(c);
             vec![number, tags, p.clone()]
+        }
+        Group::ClusterPayer(c, p) => {
+            let mut cells = cluster_cells(c).to_vec();
+            cells.extend(group_cells(&Group::Payer(*p)));
+            cells
         }
         Group::Phase(v) | Group::Municipality(v) | Group::BudgetCategory(v) => vec![v.clone()],
         Group::Bottleneck(b) => vec![
@@ -730,7 +759,7 @@ type KeyOf = fn(&Read, &[String]) -> Result<RowKey>;
 
 fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attribution>> {
     let mut attribution = None;
-    let tables: [(&str, KeyOf); 10] = [
+    let tables: [(&str, KeyOf); 11] = [
         ("savings_overall.csv", |_, _| Ok(RowKey::Overall)),
         ("savings_per_cluster.csv", |t, r| {
             Ok(RowKey::Cluster(t.cluster(r)?))
@@ -766,6 +795,12 @@ fn read_savings(dir: &Path, gathered: &mut Gathered) -> Result<Option<Attributio
         }),
         ("savings_per_payer.csv", |t, r| {
             Ok(RowKey::Payer(t.get(r, "payer")?.to_owned()))
+        }),
+        ("savings_per_cluster_payer.csv", |t, r| {
+            Ok(RowKey::ClusterPayer(
+                t.cluster(r)?,
+                t.get(r, "payer")?.to_owned(),
+            ))
         }),
     ];
     for (name, key_of) in tables {

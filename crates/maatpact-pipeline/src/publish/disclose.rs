@@ -220,6 +220,7 @@ impl View<'_> {
             RowKey::Municipality(m) => Group::Municipality(m.clone()),
             RowKey::BudgetCategory(b) => Group::BudgetCategory(b.clone()),
             RowKey::ClusterPhase(c, p) => Group::ClusterPhase(self.cluster_name(*c), p.clone()),
+            RowKey::ClusterPayer(c, p) => Group::ClusterPayer(self.cluster_name(*c), payer_of(p)),
             RowKey::Bottleneck(id, _) => {
                 let def = self
                     .sources
@@ -245,11 +246,7 @@ impl View<'_> {
                     .expect("an owner level"),
             ),
             RowKey::TagSet(tags) => Group::Tag(self.tag_name(&tags[0])),
-            RowKey::Payer(p) => Group::Payer(
-                maatpact_core::Payer::ALL
-                    .into_iter()
-                    .find(|payer| payer.id() == p),
-            ),
+            RowKey::Payer(p) => Group::Payer(payer_of(p)),
             other => unreachable!("{other:?} has no savings row"),
         }
     }
@@ -309,6 +306,7 @@ impl View<'_> {
         let financiers = |figures: &[FinancierFigures]| -> Vec<FinancierRow> {
             figures.iter().map(|f| self.financier_row(f)).collect()
         };
+        let (net_positions, net_positions_per_cluster) = self.all_net_positions(s);
         SavingsTables {
             attribution: self
                 .sources
@@ -318,6 +316,7 @@ impl View<'_> {
             overall: self.savings_row(&s.overall),
             per_cluster: rows(&s.per_cluster),
             per_cluster_phase: rows(&s.per_cluster_phase),
+            per_cluster_payer: rows(&s.per_cluster_payer),
             per_phase: rows(&s.per_phase),
             per_municipality: rows(&s.per_municipality),
             per_budget_category: rows(&s.per_budget_category),
@@ -331,7 +330,8 @@ impl View<'_> {
             per_budget_category_financier: financiers(&s.per_budget_category_financier),
             per_payer_financier: financiers(&s.per_payer_financier),
             funnel: self.funnel(s),
-            net_positions: self.net_positions(s),
+            net_positions,
+            net_positions_per_cluster,
         }
     }
 
@@ -368,34 +368,31 @@ impl View<'_> {
             .collect()
     }
 
-    /// Each party that paid or gained: paid from the payer table, gained from the
-    /// financier table. Empty when no payer is recorded.
-    fn net_positions(&self, s: &SavingsFiguresByTable) -> Vec<NetPositionRow> {
-        if s.per_payer.is_empty() {
+    /// Net positions from the spend each payer paid (its id and its row, disclosed as that
+    /// row) and the shares each financier received. Empty when no payer is recorded.
+    fn net_positions(
+        &self,
+        paid: &[(&str, &SavingsFigures)],
+        received: &[&FinancierFigures],
+    ) -> Vec<NetPositionRow> {
+        if paid.is_empty() {
             return Vec::new();
         }
         maatpact_core::Payer::ALL
             .into_iter()
             .filter_map(|party| {
-                let paid = s
-                    .per_payer
-                    .iter()
-                    .find(|f| f.key == RowKey::Payer(party.id().to_owned()))
-                    .map(|f| {
-                        let unit = self.unit(&f.key);
-                        self.pattern
-                            .disclose(unit, Part::Amount, f.breakthrough_spend)
-                    });
+                let paid = paid.iter().find(|(id, _)| *id == party.id()).map(|(_, f)| {
+                    self.pattern
+                        .disclose(self.unit(&f.key), Part::Amount, f.breakthrough_spend)
+                });
                 let received = match party {
                     maatpact_core::Payer::Programme => None,
-                    maatpact_core::Payer::Financier(financier) => s
-                        .per_financier
-                        .iter()
-                        .find(|f| f.financier == financier)
-                        .map(|f| {
+                    maatpact_core::Payer::Financier(financier) => {
+                        received.iter().find(|f| f.financier == financier).map(|f| {
                             self.pattern
                                 .disclose(self.unit(&f.key), Part::Amount, f.savings)
-                        }),
+                        })
+                    }
                 };
                 let net = match (received, paid) {
                     (Some(r), Some(p)) => r.zip(p, |r, p| r - p),
@@ -411,6 +408,53 @@ impl View<'_> {
                 })
             })
             .collect()
+    }
+
+    /// All households' net positions, then each cluster's: paid within the cluster
+    /// (cluster × payer), gained within it (cluster × financier).
+    #[allow(clippy::type_complexity)]
+    fn all_net_positions(
+        &self,
+        s: &SavingsFiguresByTable,
+    ) -> (Vec<NetPositionRow>, Vec<(ClusterName, Vec<NetPositionRow>)>) {
+        let paid: Vec<(&str, &SavingsFigures)> = s
+            .per_payer
+            .iter()
+            .filter_map(|f| match &f.key {
+                RowKey::Payer(p) => Some((p.as_str(), f)),
+                _ => None,
+            })
+            .collect();
+        let received: Vec<&FinancierFigures> = s.per_financier.iter().collect();
+        let overall = self.net_positions(&paid, &received);
+        let Some(clusters) = self.clusters else {
+            return (overall, Vec::new());
+        };
+        let per_cluster = clusters
+            .names
+            .iter()
+            .map(|name| {
+                let paid: Vec<(&str, &SavingsFigures)> = s
+                    .per_cluster_payer
+                    .iter()
+                    .filter_map(|f| match &f.key {
+                        RowKey::ClusterPayer(c, p) if *c == name.number => Some((p.as_str(), f)),
+                        _ => None,
+                    })
+                    .collect();
+                let received: Vec<&FinancierFigures> = s
+                    .per_cluster_financier
+                    .iter()
+                    .filter(|f| {
+                        matches!(&f.key, RowKey::PartFinancier(part, _)
+                            if **part == RowKey::Cluster(name.number))
+                    })
+                    .collect();
+                (name.clone(), self.net_positions(&paid, &received))
+            })
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect();
+        (overall, per_cluster)
     }
 
     fn cluster_tables(
@@ -660,4 +704,9 @@ impl View<'_> {
             n_warnings: self.pattern.disclose(total, Part::Count, warnings),
         }
     }
+}
+
+/// The payer a table's id names (`None` for `unknown`).
+fn payer_of(id: &str) -> Option<maatpact_core::Payer> {
+    maatpact_core::Payer::ALL.into_iter().find(|p| p.id() == id)
 }

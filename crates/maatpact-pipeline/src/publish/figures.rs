@@ -69,6 +69,7 @@ pub(crate) struct SavingsFiguresByTable {
     pub overall: SavingsFigures,
     pub per_cluster: Vec<SavingsFigures>,
     pub per_cluster_phase: Vec<SavingsFigures>,
+    pub per_cluster_payer: Vec<SavingsFigures>,
     pub per_phase: Vec<SavingsFigures>,
     pub per_municipality: Vec<SavingsFigures>,
     pub per_budget_category: Vec<SavingsFigures>,
@@ -101,6 +102,7 @@ fn values_of(cases: &[Case], field: impl Fn(&Case) -> String) -> Vec<String> {
 /// A one-way partition of the cases by a text field: its groups, and each case's position
 /// in them.
 struct Partition {
+    values: Vec<String>,
     keys: Vec<RowKey>,
     of_case: Vec<usize>,
 }
@@ -117,8 +119,32 @@ impl Partition {
                 .iter()
                 .map(|c| values.binary_search(&field(c)).expect("a value"))
                 .collect(),
-            keys: values.into_iter().map(key).collect(),
+            keys: values.iter().cloned().map(key).collect(),
+            values,
         }
+    }
+
+    /// The cluster × group table: each cluster's households in each group of this
+    /// partition, clusters in table order.
+    fn by_cluster(
+        &self,
+        cases: &[Case],
+        clusters: &ClusterNumbers,
+        cell: fn(usize, String) -> RowKey,
+        settings: &FigureSettings,
+    ) -> Vec<SavingsFigures> {
+        let keys = clusters
+            .names
+            .iter()
+            .flat_map(|n| self.values.iter().map(move |v| cell(n.number, v.clone())))
+            .collect();
+        let width = self.values.len();
+        savings_figures(
+            cases,
+            keys,
+            |i, _, g| g.push(clusters.position(clusters.of_case[i]) * width + self.of_case[i]),
+            settings,
+        )
     }
 
     fn savings(&self, cases: &[Case], settings: &FigureSettings) -> Vec<SavingsFigures> {
@@ -153,10 +179,6 @@ impl SavingsFiguresByTable {
         let phase = |c: &Case| text(&c.phase);
         let overall =
             savings_figures(cases, vec![RowKey::Overall], |_, _, g| g.push(0), settings).remove(0);
-        let (per_cluster, per_cluster_phase) = match clusters {
-            Some(clusters) => cluster_figures(cases, clusters, settings),
-            None => (Vec::new(), Vec::new()),
-        };
         let thresholds = &settings.thresholds;
         let phases = Partition::by_field(cases, RowKey::Phase, phase);
         let categories =
@@ -168,10 +190,19 @@ impl SavingsFiguresByTable {
             .then(|| Partition::by_field(cases, RowKey::Payer, payer_of));
         let municipalities =
             Partition::by_field(cases, RowKey::Municipality, |c| text(&c.municipality));
+        let by_cluster = |partition: Option<&Partition>, cell: fn(usize, String) -> RowKey| {
+            clusters
+                .zip(partition)
+                .map(|(c, p)| p.by_cluster(cases, c, cell, settings))
+                .unwrap_or_default()
+        };
         SavingsFiguresByTable {
             overall,
-            per_cluster,
-            per_cluster_phase,
+            per_cluster: clusters
+                .map(|c| cluster_figures(cases, c, settings))
+                .unwrap_or_default(),
+            per_cluster_phase: by_cluster(Some(&phases), RowKey::ClusterPhase),
+            per_cluster_payer: by_cluster(payers.as_ref(), RowKey::ClusterPayer),
             per_phase: phases.savings(cases, settings),
             per_municipality: municipalities.savings(cases, settings),
             per_budget_category: categories.savings(cases, settings),
@@ -210,6 +241,7 @@ impl SavingsFiguresByTable {
         std::iter::once(&self.overall)
             .chain(&self.per_cluster)
             .chain(&self.per_cluster_phase)
+            .chain(&self.per_cluster_payer)
             .chain(&self.per_phase)
             .chain(&self.per_municipality)
             .chain(&self.per_budget_category)
@@ -241,38 +273,18 @@ fn cluster_figures(
     cases: &[Case],
     clusters: &ClusterNumbers,
     settings: &FigureSettings,
-) -> (Vec<SavingsFigures>, Vec<SavingsFigures>) {
+) -> Vec<SavingsFigures> {
     let keys = clusters
         .names
         .iter()
         .map(|n| RowKey::Cluster(n.number))
         .collect();
-    let per_cluster = savings_figures(
+    savings_figures(
         cases,
         keys,
         |i, _, g| g.push(clusters.position(clusters.of_case[i])),
         settings,
-    );
-    let phases = values_of(cases, |c| text(&c.phase));
-    let keys = clusters
-        .names
-        .iter()
-        .flat_map(|n| {
-            phases
-                .iter()
-                .map(|p| RowKey::ClusterPhase(n.number, p.clone()))
-        })
-        .collect();
-    let per_cluster_phase = savings_figures(
-        cases,
-        keys,
-        |i, case, g| {
-            let phase = phases.binary_search(&text(&case.phase)).expect("a phase");
-            g.push(clusters.position(clusters.of_case[i]) * phases.len() + phase);
-        },
-        settings,
-    );
-    (per_cluster, per_cluster_phase)
+    )
 }
 
 fn bottleneck_figures(

@@ -61,6 +61,8 @@ pub enum Group {
     BudgetCategory(String),
     /// A cluster in a phase.
     ClusterPhase(ClusterName, String),
+    /// A cluster's households whose breakthrough a payer paid (`None`: not recorded).
+    ClusterPayer(ClusterName, Option<maatpact_core::Payer>),
     /// Households with a bottleneck.
     Bottleneck(BottleneckName),
     /// Households with a bottleneck of an owner level.
@@ -81,6 +83,7 @@ impl Group {
             Group::Municipality(m) => RowKey::Municipality(m.clone()),
             Group::BudgetCategory(b) => RowKey::BudgetCategory(b.clone()),
             Group::ClusterPhase(c, p) => RowKey::ClusterPhase(c.number, p.clone()),
+            Group::ClusterPayer(c, p) => RowKey::ClusterPayer(c.number, payer_id(*p).to_owned()),
             Group::Bottleneck(b) => RowKey::Bottleneck(b.id.clone(), b.owner_level.id().to_owned()),
             Group::OwnerLevel(o) => RowKey::OwnerLevel(o.id().to_owned()),
             Group::Tag(t) => RowKey::TagSet(vec![t.id.clone()]),
@@ -152,6 +155,8 @@ pub struct SavingsTables {
     pub per_cluster: Vec<SavingsRow>,
     /// Per cluster and phase.
     pub per_cluster_phase: Vec<SavingsRow>,
+    /// Per cluster and payer (empty when no payer is recorded).
+    pub per_cluster_payer: Vec<SavingsRow>,
     /// Per phase.
     pub per_phase: Vec<SavingsRow>,
     /// Per municipality.
@@ -180,6 +185,8 @@ pub struct SavingsTables {
     pub funnel: Vec<FunnelRow>,
     /// Each party's net position: savings received minus breakthrough spend paid.
     pub net_positions: Vec<NetPositionRow>,
+    /// The same within each cluster (cluster 0 last).
+    pub net_positions_per_cluster: Vec<(ClusterName, Vec<NetPositionRow>)>,
 }
 
 /// One row of the funnel: registered → with a plan → with a KBA → carried out.

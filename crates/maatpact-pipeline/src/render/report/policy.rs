@@ -112,7 +112,37 @@ pub(super) fn who_pays(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> 
         "Netto positie per partij: ontvangen besparing min betaalde doorbraken",
         "Net position per party: savings received minus breakthroughs paid",
     ));
+    blocks.extend(net_per_cocktail(cx, savings));
     blocks
+}
+
+/// The net positions within each cocktail: who pays and who gains per cocktail.
+fn net_per_cocktail(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
+    if savings.net_positions_per_cluster.is_empty() {
+        return Vec::new();
+    }
+    let mut headers = vec![cx.t("Cocktail", "Cocktail")];
+    headers.extend(Payer::ALL.iter().map(|&p| payer_label(cx, Some(p))));
+    let rows = savings
+        .net_positions_per_cluster
+        .iter()
+        .map(|(name, rows)| {
+            let mut cells = vec![super::cluster_row_label(cx, &Group::Cluster(name.clone()))];
+            cells.extend(Payer::ALL.iter().map(|&party| {
+                rows.iter()
+                    .find(|r| r.party == party)
+                    .map_or_else(String::new, |r| cx.euros(&r.net))
+            }));
+            cells
+        })
+        .collect();
+    vec![
+        Block::Paragraph(cx.t(
+            "Netto per cocktail: binnen elke cocktail wat elke partij aan besparing ontvangt, min wat zij aan doorbraken betaalde.",
+            "Net per cocktail: within each cocktail what each party receives in savings, minus what it paid for breakthroughs.",
+        )),
+        Block::Table(headers, rows),
+    ]
 }
 
 /// What the breakthrough money was spent on, and whom the savings of those households
