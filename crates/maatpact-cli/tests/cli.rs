@@ -655,3 +655,28 @@ fn bench_screen_measures_precision_recall_and_calibration() {
     let markdown = std::fs::read_to_string(out.join("screen_calibration.md")).unwrap();
     assert!(markdown.contains("precision @0.5") && markdown.contains("Calibration"));
 }
+
+/// `mine` and `cluster` on a selection say which households their folder describes.
+#[test]
+fn mine_and_cluster_state_their_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["mine", "cluster"] {
+        let out = dir.path().join(command);
+        let mut args = vec![command, "data-sample/cases.csv", "--where", "fase=2"];
+        args.extend(["--out", out.to_str().unwrap()]);
+        if command == "cluster" {
+            args.extend(["--stability-resamples", "10"]);
+        }
+        let output = maatpact(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command}: {}",
+            stderr(&output)
+        );
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["selection"], "phase=2", "{command}");
+        assert_eq!(summary["n_cases"], 70, "{command}");
+    }
+}

@@ -53,6 +53,13 @@ pub fn run_cluster(
     for (name, bytes) in csv::files(&publication)? {
         folder.add(name, bytes);
     }
+    // Which households were clustered, and how many: a folder of a selection says so.
+    let summary = serde_json::json!({
+        "format_version": 2,
+        "n_cases": publication.n_cases,
+        "selection": super::folder::selection_of(config),
+    });
+    folder.add("summary.json", super::folder::json_bytes(&summary)?);
     let model = model_of(&result, &validated.vocabulary, params, &config.cocktails);
     let model = with_published_profiles(
         model,

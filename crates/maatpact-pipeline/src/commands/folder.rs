@@ -150,3 +150,19 @@ pub(crate) fn injected_failure(stage: &str) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+/// The selection of households a folder describes (`--where`, `[filter]`), as
+/// `summary.json` states it: `null` for all households.
+pub(crate) fn selection_of(config: &maatpact_core::Config) -> Option<String> {
+    Some(config.selection.to_string()).filter(|s| !s.is_empty())
+}
+
+/// Pretty JSON with a trailing newline.
+pub(crate) fn json_bytes(value: &serde_json::Value) -> Result<Vec<u8>> {
+    let mut json = serde_json::to_vec_pretty(value).map_err(|err| Error::Output {
+        what: "summary.json".into(),
+        message: err.to_string(),
+    })?;
+    json.push(b'\n');
+    Ok(json)
+}

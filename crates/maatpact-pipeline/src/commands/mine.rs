@@ -34,18 +34,15 @@ pub fn run_mine(
     for (name, bytes) in csv::files(&publication)? {
         folder.add(name, bytes);
     }
-    // The number of households, which every support is a share of.
+    // The number of households, which every support is a share of, and which households
+    // they are.
     let summary = serde_json::json!({
         "format_version": 2,
         "n_cases": publication.n_cases,
         "min_count": mined.min_count,
+        "selection": super::folder::selection_of(config),
     });
-    let mut json = serde_json::to_vec_pretty(&summary).map_err(|err| crate::Error::Output {
-        what: "summary.json".into(),
-        message: err.to_string(),
-    })?;
-    json.push(b'\n');
-    folder.add("summary.json", json);
+    folder.add("summary.json", super::folder::json_bytes(&summary)?);
     folder.publish(out, &config.privacy)?;
     Ok(publication.mining.expect("mining was published"))
 }

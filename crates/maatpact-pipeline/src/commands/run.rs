@@ -364,7 +364,7 @@ fn summary(
         min_cell_size: settings.load.config.privacy.min_cell_size,
         weak_disclosure_thresholds: settings.load.config.privacy.weaker_than_default(),
         lang: settings.lang,
-        selection: Some(settings.load.config.selection.to_string()).filter(|s| !s.is_empty()),
+        selection: super::folder::selection_of(&settings.load.config),
         files,
     }
 }
