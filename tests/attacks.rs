@@ -75,7 +75,7 @@ fn run_fixture(name: &str, algorithm: ClusterAlgorithm) -> Attacked {
         mining: Default::default(),
         rules: Default::default(),
         cluster: ClusterParams {
-            algorithm,
+            algorithm: algorithm.into(),
             bootstrap_resamples: 30,
             ..ClusterParams::default()
         },

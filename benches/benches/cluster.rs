@@ -4,7 +4,7 @@
 //! `cargo bench -p maatpact-benches --bench cluster`
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use maatpact_core::{ClusterAlgorithm, ClusterParams, fit_clustering};
+use maatpact_core::{Algorithm, ClusterAlgorithm, ClusterParams, fit_clustering};
 
 #[path = "cluster/planted.rs"]
 mod planted;
@@ -13,8 +13,7 @@ fn kmodes_one_million(c: &mut Criterion) {
     let data = planted::planted(1_000_000, 42, 8);
     assert_eq!(data.matrix.n_tags(), 30);
     let params = ClusterParams {
-        algorithm: ClusterAlgorithm::KModes,
-        n_init: 10,
+        algorithm: Algorithm::from(ClusterAlgorithm::KModes).with_restarts(10),
         ..ClusterParams::default()
     }
     .check()
@@ -25,8 +24,7 @@ fn kmodes_one_million(c: &mut Criterion) {
         b.iter(|| fit_clustering(&data.matrix, &params, 4).expect("k-modes runs"))
     });
     let params = ClusterParams {
-        algorithm: ClusterAlgorithm::Lca,
-        n_init: 10,
+        algorithm: Algorithm::from(ClusterAlgorithm::Lca).with_restarts(10),
         ..ClusterParams::default()
     }
     .check()

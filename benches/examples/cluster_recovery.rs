@@ -88,7 +88,7 @@ fn main() {
             let start = Instant::now();
             for (&seed, (planted, _, oracle_ari)) in seeds.iter().zip(&data) {
                 let params = ClusterParams {
-                    algorithm,
+                    algorithm: algorithm.into(),
                     seed,
                     bootstrap_resamples: resamples,
                     ..ClusterParams::default()
@@ -151,7 +151,7 @@ fn main() {
         for seed in 1..=3u64 {
             let data = noise(1000, seed);
             let params = ClusterParams {
-                algorithm,
+                algorithm: algorithm.into(),
                 seed,
                 ..ClusterParams::default()
             };

@@ -243,12 +243,19 @@ fn cluster_command(options: &Options) -> Result<(), Failure> {
         Some("cao") => KModesInit::Cao,
         Some(other) => return Err(format!("unknown k-modes init `{other}`").into()),
     };
+    let algorithm = match maatpact_core::Algorithm::from(algorithm).with_restarts(n_init) {
+        maatpact_core::Algorithm::KModes(own) => {
+            maatpact_core::Algorithm::KModes(maatpact_core::KModesParams {
+                init: kmodes_init,
+                ..own
+            })
+        }
+        other => other,
+    };
     let params = ClusterParams {
         algorithm,
-        n_init,
         seed,
         dissimilarity,
-        kmodes_init,
         bootstrap_resamples: 0,
         ..ClusterParams::default()
     }
@@ -290,7 +297,7 @@ fn cluster_command(options: &Options) -> Result<(), Failure> {
         out.flush()?;
     }
     let report = json!({
-        "algorithm": algorithm.name(),
+        "algorithm": algorithm.kind().name(),
         "n_cases": matrix.n_cases(),
         "n_tags": n_tags,
         "n_profiles": n_profiles,

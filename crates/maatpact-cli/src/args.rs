@@ -147,7 +147,7 @@ impl ClusterArgs {
     pub fn params(&self) -> maatpact_core::ClusterParams {
         let defaults = maatpact_core::ClusterParams::default();
         maatpact_core::ClusterParams {
-            algorithm: self.algorithm.unwrap_or(defaults.algorithm),
+            algorithm: self.algorithm.map_or(defaults.algorithm, Into::into),
             k: self.k,
             seed: self.seed,
             bootstrap_resamples: self.stability_resamples,

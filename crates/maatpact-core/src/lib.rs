@@ -47,9 +47,10 @@ mod validate;
 
 pub use case::{BottleneckId, Case, CostBenefit, Date, Financier, Payer, Satisfaction, TagId};
 pub use cluster::{
-    BernoulliClasses, ClusterAlgorithm, ClusterParams, ClusterProfile, ClusterResult, Clustering,
-    ConfirmStatus, Confirmation, Dendrogram, Dissimilarity, KChoice, KCriterion, KModesInit,
-    KScore, MergeStep, ReferenceMatch, ReferenceVerdict, StructureVerdict, TagStat,
+    Algorithm, BernoulliClasses, ClusterAlgorithm, ClusterParams, ClusterProfile, ClusterResult,
+    Clustering, ConfirmStatus, Confirmation, DbscanParams, Dendrogram, Dissimilarity, GmmParams,
+    HierarchicalParams, KChoice, KCriterion, KMeansParams, KModesInit, KModesParams, KScore,
+    LcaParams, MergeStep, ReferenceMatch, ReferenceVerdict, StructureVerdict, TagStat,
     ValidClusterParams, adjusted_rand_index, cluster, confirm, defining_tags_of_partition,
     fit_clustering, normalized_mutual_information, oracle_labels, silhouette,
 };

@@ -32,7 +32,8 @@
 //! noise label (households in no cluster). Bootstrap stability, as for every method, checks
 //! that a core comes back on resamples.
 
-use super::{ClusterParams, UnitFit, Units};
+use super::ground::{UnitFit, Units};
+use super::params::{ClusterParams, LcaParams};
 use crate::case::TagId;
 
 /// Probabilities are kept inside `[FLOOR, 1 − FLOOR]` so that no household is impossible.
@@ -493,7 +494,7 @@ fn from_latent_classes(
     k: usize,
     params: &ClusterParams,
 ) -> Option<Fitted> {
-    let (lca, _, _) = super::lca::fit_model(units, k, params, params.seed);
+    let (lca, _, _) = super::lca::fit_model(units, k, &LcaParams::default(), params.seed);
     let prevalence = CoreSetModel::background_only(data).background;
     let mut model = CoreSetModel::background_only(data);
     for (class, probabilities) in lca.tag_probabilities.iter().enumerate() {

@@ -15,7 +15,8 @@
 
 use rayon::prelude::*;
 
-use super::{ClusterParams, UnitFit, Units};
+use super::ground::{UnitFit, Units};
+use super::params::{Dissimilarity, HierarchicalParams};
 use crate::error::{Error, Result};
 
 /// The merge tree of hierarchical clustering over the distinct profiles, in the layout of
@@ -76,8 +77,13 @@ impl Dendrogram {
 }
 
 /// Builds the tree once and cuts it at each k.
-pub(super) fn fit(units: &Units<'_>, ks: &[usize], params: &ClusterParams) -> Result<Vec<UnitFit>> {
-    let dendrogram = linkage(units, params)?;
+pub(super) fn fit(
+    units: &Units<'_>,
+    ks: &[usize],
+    dissimilarity: Dissimilarity,
+    params: &HierarchicalParams,
+) -> Result<Vec<UnitFit>> {
+    let dendrogram = linkage(units, dissimilarity, params)?;
     Ok(ks
         .iter()
         .map(|&k| {
@@ -98,7 +104,11 @@ pub(super) fn fit(units: &Units<'_>, ks: &[usize], params: &ClusterParams) -> Re
 }
 
 /// Weighted average linkage over the units.
-pub(crate) fn linkage(units: &Units<'_>, params: &ClusterParams) -> Result<Dendrogram> {
+pub(crate) fn linkage(
+    units: &Units<'_>,
+    dissimilarity: Dissimilarity,
+    params: &HierarchicalParams,
+) -> Result<Dendrogram> {
     let n = units.len();
     let pairs = n.saturating_mul(n.saturating_sub(1)) / 2;
     let bytes = pairs.saturating_mul(std::mem::size_of::<f64>());
@@ -111,7 +121,7 @@ pub(crate) fn linkage(units: &Units<'_>, params: &ClusterParams) -> Result<Dendr
             params.max_linkage_bytes as f64 / (1u64 << 30) as f64,
         )));
     }
-    let mut distances = condensed_distances(units, params);
+    let mut distances = condensed_distances(units, dissimilarity);
     let raw = nn_chain(&mut distances, n, units.weights);
     Ok(to_dendrogram(raw, n, units.weights))
 }
@@ -122,7 +132,7 @@ fn condensed_index(n: usize, i: usize, j: usize) -> usize {
     i * n - i * (i + 1) / 2 + (j - i - 1)
 }
 
-fn condensed_distances(units: &Units<'_>, params: &ClusterParams) -> Vec<f64> {
+fn condensed_distances(units: &Units<'_>, dissimilarity: Dissimilarity) -> Vec<f64> {
     let n = units.len();
     let mut distances = vec![0.0f64; n * n.saturating_sub(1) / 2];
     let mut rows: Vec<(usize, &mut [f64])> = Vec::with_capacity(n);
@@ -135,9 +145,7 @@ fn condensed_distances(units: &Units<'_>, params: &ClusterParams) -> Vec<f64> {
     rows.into_par_iter().for_each(|(i, row)| {
         let a = units.rows.row(i);
         for (offset, slot) in row.iter_mut().enumerate() {
-            *slot = params
-                .dissimilarity
-                .between(a, units.rows.row(i + 1 + offset));
+            *slot = dissimilarity.between(a, units.rows.row(i + 1 + offset));
         }
     });
     distances
@@ -320,7 +328,12 @@ mod tests {
             rows: &profiles.matrix,
             weights: &profiles.counts,
         };
-        let tree = linkage(&units, &ClusterParams::default()).unwrap();
+        let tree = linkage(
+            &units,
+            Dissimilarity::Jaccard,
+            &HierarchicalParams::default(),
+        )
+        .unwrap();
         assert_eq!(tree.steps.len(), profiles.counts.len() - 1);
         assert_eq!(tree.steps.last().unwrap().cases, cases.n_cases());
         let (_, kodama_heights) = kodama_cut(&cases, 1);
@@ -355,11 +368,10 @@ mod tests {
             rows: &profiles.matrix,
             weights: &profiles.counts,
         };
-        let params = ClusterParams {
+        let params = HierarchicalParams {
             max_linkage_bytes: 40,
-            ..ClusterParams::default()
         };
-        let err = linkage(&units, &params).unwrap_err();
+        let err = linkage(&units, Dissimilarity::Jaccard, &params).unwrap_err();
         assert!(err.to_string().contains("4 distinct tag profiles"), "{err}");
     }
 }

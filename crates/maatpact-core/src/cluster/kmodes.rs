@@ -14,13 +14,17 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use super::{
-    ClusterParams, Dissimilarity, KModesInit, UnitFit, Units, add_row, derive_seed, majority_row,
-    streams,
-};
+use super::ground::{UnitFit, Units, add_row, derive_seed, majority_row, streams};
+use super::params::{Dissimilarity, KModesInit, KModesParams};
 
 /// Fits k-modes with `params.n_init` restarts and returns the best one.
-pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64) -> UnitFit {
+pub(super) fn fit(
+    units: &Units<'_>,
+    k: usize,
+    dissimilarity: Dissimilarity,
+    params: &KModesParams,
+    seed: u64,
+) -> UnitFit {
     let k = k.min(units.len()).max(1);
     let restarts: Vec<(f64, Vec<usize>)> = (0..params.n_init)
         .into_par_iter()
@@ -30,17 +34,17 @@ pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64
                 streams::RESTART,
                 restart as u64,
             ));
-            let use_cao = match params.kmodes_init {
+            let use_cao = match params.init {
                 KModesInit::Cao => true,
                 KModesInit::Huang => false,
                 KModesInit::CaoThenHuang => restart == 0,
             };
             let modes = if use_cao {
-                cao_init(units, k, params.dissimilarity)
+                cao_init(units, k, dissimilarity)
             } else {
-                huang_init(units, k, params.dissimilarity, &mut rng)
+                huang_init(units, k, dissimilarity, &mut rng)
             };
-            run(units, modes, params.dissimilarity, params.max_iter)
+            run(units, modes, dissimilarity, params.max_iter)
         })
         .collect();
     let (_, labels) = restarts
@@ -260,11 +264,11 @@ mod tests {
             weights: &profiles.counts,
         };
         for init in [KModesInit::Cao, KModesInit::Huang] {
-            let params = ClusterParams {
-                kmodes_init: init,
-                ..ClusterParams::default()
+            let params = KModesParams {
+                init,
+                ..KModesParams::default()
             };
-            let fit = fit(&units, 2, &params, 7);
+            let fit = fit(&units, 2, Dissimilarity::Jaccard, &params, 7);
             let case_labels: Vec<usize> = profiles
                 .profile_of_case
                 .iter()

@@ -2,7 +2,7 @@
 //! tags, fitted by EM on the distinct profiles weighted by their counts (the same likelihood
 //! as over the cases, at a fraction of the cost). This is what R's poLCA fits for binary
 //! items, here with a weak Beta prior on the tag probabilities (maximum a posteriori EM; see
-//! [`ClusterParams::lca_prior_strength`]).
+//! [`LcaParams::prior_strength`]).
 //!
 //! Each restart starts from `k` profiles picked k-means++-style (the first by weight, the
 //! next ones with probability proportional to weight × squared Hamming distance to the
@@ -16,7 +16,8 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use super::{ClusterParams, UnitFit, Units, add_row, derive_seed, streams};
+use super::ground::{UnitFit, Units, add_row, derive_seed, most_probable, streams};
+use super::params::LcaParams;
 
 const PROBABILITY_FLOOR: f64 = 1e-6;
 /// EM stops when the log-likelihood improves by less than this, relative.
@@ -123,10 +124,10 @@ pub(crate) fn bic(log_likelihood: f64, n_parameters: usize, n_cases: usize) -> f
 
 /// Fits the model with `params.n_init` starts, labels each unit by its most probable class
 /// (ties: the lowest class).
-pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64) -> UnitFit {
+pub(super) fn fit(units: &Units<'_>, k: usize, params: &LcaParams, seed: u64) -> UnitFit {
     let (model, posteriors, log_likelihood) = fit_model(units, k, params, seed);
     let labels = (0..units.len())
-        .map(|u| super::most_probable(posteriors.row(u).as_slice().expect("row-major")))
+        .map(|u| most_probable(posteriors.row(u).as_slice().expect("row-major")))
         .collect();
     UnitFit {
         requested_k: k,
@@ -150,10 +151,10 @@ pub(super) fn fit(units: &Units<'_>, k: usize, params: &ClusterParams, seed: u64
 pub(crate) fn fit_model(
     units: &Units<'_>,
     k: usize,
-    params: &ClusterParams,
+    params: &LcaParams,
     seed: u64,
 ) -> (LatentClassModel, Array2<f64>, f64) {
-    let data = EmData::new(units, params.lca_prior_strength);
+    let data = EmData::new(units, params.prior_strength);
     let short_iterations = SHORT_RUN_ITERATIONS.min(params.max_iter);
     let short_runs: Vec<Em> = (0..params.n_init)
         .into_par_iter()
@@ -193,7 +194,7 @@ struct EmData<'a> {
     total: f64,
     /// Overall prevalence of each tag, the centre of the prior.
     prevalence: Vec<f64>,
-    /// The prior's weight in cases: [`ClusterParams::lca_prior_strength`], or 1% of the
+    /// The prior's weight in cases: [`LcaParams::prior_strength`], or 1% of the
     /// cases if that is less.
     prior_strength: f64,
 }
@@ -413,7 +414,7 @@ mod tests {
             rows: &profiles.matrix,
             weights: &profiles.counts,
         };
-        let (model, _, log_likelihood) = fit_model(&units, 1, &ClusterParams::default(), 1);
+        let (model, _, log_likelihood) = fit_model(&units, 1, &LcaParams::default(), 1);
         let probs = &model.tag_probabilities[0];
         assert!((probs[0] - 0.75).abs() < 1e-12);
         assert!((probs[1] - 0.25).abs() < 1e-12);
@@ -442,9 +443,9 @@ mod tests {
             weights: &profiles.counts,
         };
         let fit = |prior: f64| {
-            let params = ClusterParams {
-                lca_prior_strength: prior,
-                ..ClusterParams::default()
+            let params = LcaParams {
+                prior_strength: prior,
+                ..LcaParams::default()
             };
             let (model, _, _) = fit_model(&units, 2, &params, 3);
             let class_with_tag_0 = usize::from(model.tag_probabilities[0][0] < 0.5);

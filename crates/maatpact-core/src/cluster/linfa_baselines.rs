@@ -15,14 +15,15 @@ use ndarray::Array2;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
-use super::{ClusterParams, UnitFit, Units, derive_seed, streams};
+use super::ground::{UnitFit, Units, derive_seed, streams};
+use super::params::{DbscanParams, GmmParams, KMeansParams};
 use crate::error::{Error, Result};
 
 /// linfa's k-means (k-means++ initialisation, `n_init` runs).
 pub(super) fn kmeans(
     units: &Units<'_>,
     k: usize,
-    params: &ClusterParams,
+    params: &KMeansParams,
     seed: u64,
 ) -> Result<UnitFit> {
     let k = k.min(units.len()).max(1);
@@ -40,21 +41,16 @@ pub(super) fn kmeans(
     Ok(plain_fit(k, labels, k))
 }
 
-/// linfa's Gaussian mixture with full covariances, `gmm_reg_covariance` added to their
-/// diagonals.
-pub(super) fn gmm(
-    units: &Units<'_>,
-    k: usize,
-    params: &ClusterParams,
-    seed: u64,
-) -> Result<UnitFit> {
+/// linfa's Gaussian mixture with full covariances, [`GmmParams::reg_covariance`] added to
+/// their diagonals.
+pub(super) fn gmm(units: &Units<'_>, k: usize, params: &GmmParams, seed: u64) -> Result<UnitFit> {
     let k = k.min(units.len()).max(1);
     let cases = DatasetBase::from(expand(units, usize::MAX));
     let rng = Xoshiro256Plus::seed_from_u64(derive_seed(seed, streams::RESTART, 0));
     let model = GaussianMixtureModel::params_with_rng(k, rng)
         .n_runs(params.n_init as u64)
         .max_n_iterations(params.max_iter as u64)
-        .reg_covariance(params.gmm_reg_covariance)
+        .reg_covariance(params.reg_covariance)
         .check()
         .map_err(|e| Error::Data(format!("gmm: {e}")))?
         .fit(&cases)
@@ -70,13 +66,13 @@ pub(super) fn gmm(
 
 /// linfa's DBSCAN with a Euclidean radius that admits `dbscan_max_differences` differing tags.
 /// `k` is not used; noise gets the label after the clusters.
-pub(super) fn dbscan(units: &Units<'_>, k: usize, params: &ClusterParams) -> Result<UnitFit> {
-    let min_points = params.dbscan_min_points;
+pub(super) fn dbscan(units: &Units<'_>, k: usize, params: &DbscanParams) -> Result<UnitFit> {
+    let min_points = params.min_points;
     let copies: Vec<usize> = units.weights.iter().map(|&w| w.min(min_points)).collect();
     let points = expand(units, min_points);
     // 0/1 rows differing in d tags are sqrt(d) apart: a radius between sqrt(d) and sqrt(d + 1)
     // admits exactly d differences, safe from rounding.
-    let radius = (params.dbscan_max_differences as f64 + 0.5).sqrt();
+    let radius = (params.max_differences as f64 + 0.5).sqrt();
     let memberships = Dbscan::params(min_points)
         .tolerance(radius)
         .check()
@@ -151,10 +147,9 @@ mod tests {
             rows: &profiles.matrix,
             weights: &profiles.counts,
         };
-        let params = ClusterParams::default();
         for fit in [
-            kmeans(&units, 2, &params, 1).unwrap(),
-            gmm(&units, 2, &params, 1).unwrap(),
+            kmeans(&units, 2, &KMeansParams::default(), 1).unwrap(),
+            gmm(&units, 2, &GmmParams::default(), 1).unwrap(),
         ] {
             // Profiles in bit order: {0,1}, {0,1,2}, {3,4}.
             assert_eq!(fit.labels[0], fit.labels[1]);
@@ -172,7 +167,7 @@ mod tests {
             rows: &profiles.matrix,
             weights: &profiles.counts,
         };
-        let fit = dbscan(&units, 0, &ClusterParams::default()).unwrap();
+        let fit = dbscan(&units, 0, &DbscanParams::default()).unwrap();
         assert_eq!(fit.n_labels, 2);
         assert_eq!(fit.noise_label, Some(1));
         assert_eq!(fit.labels, vec![0, 1]);

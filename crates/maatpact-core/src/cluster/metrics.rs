@@ -6,7 +6,8 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use super::{ClusterParams, Dissimilarity, Units, derive_seed, streams};
+use super::ground::{Units, derive_seed, streams};
+use super::params::{ClusterParams, Dissimilarity};
 use crate::tag_matrix::TagMatrix;
 
 /// The adjusted Rand index of two labelings of the same cases (Hubert and Arabie 1985): 1 for

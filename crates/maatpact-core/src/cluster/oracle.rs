@@ -41,7 +41,7 @@ impl BernoulliClasses {
         let mut counts = vec![vec![0usize; n_tags]; n_classes];
         for (case, &class) in labels.iter().enumerate() {
             size[class] += 1;
-            super::add_row(&mut counts[class], matrix.row(case), 1);
+            super::ground::add_row(&mut counts[class], matrix.row(case), 1);
         }
         let n = matrix.n_cases() as f64;
         let mut base = vec![f64::NEG_INFINITY; n_classes];

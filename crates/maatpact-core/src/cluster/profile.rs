@@ -2,8 +2,9 @@
 //! best-matching reference cocktail; and the verdict on structure.
 
 use super::metrics::jaccard_of_sorted;
+use super::params::{ClusterAlgorithm, ClusterParams};
 use super::stability::Stability;
-use super::{ClusterAlgorithm, ClusterParams, Clustering, StructureVerdict};
+use super::{Clustering, StructureVerdict};
 use crate::case::TagId;
 use crate::config::{ReferenceCocktail, Vocabulary};
 use crate::tag_matrix::TagMatrix;
@@ -132,7 +133,7 @@ pub fn defining_tags_of_partition(
     let mut counts = vec![vec![0usize; n_tags]; k];
     let mut sizes = vec![0usize; k];
     for (case, &label) in labels.iter().enumerate() {
-        super::add_row(&mut counts[label], matrix.row(case), 1);
+        super::ground::add_row(&mut counts[label], matrix.row(case), 1);
         sizes[label] += 1;
     }
     (0..k)
@@ -171,7 +172,7 @@ pub(super) fn profiles(
     let sizes = clustering.sizes();
     let mut counts = vec![vec![0usize; n_tags]; clustering.k];
     for (case, &label) in clustering.labels.iter().enumerate() {
-        super::add_row(&mut counts[label], matrix.row(case), 1);
+        super::ground::add_row(&mut counts[label], matrix.row(case), 1);
     }
     let prevalences = soft_prevalences(matrix, clustering);
     (0..clustering.k)
@@ -239,11 +240,11 @@ pub(super) fn profiles(
                 .filter(|m| m.jaccard == 1.0)
                 .and_then(|m| references.iter().find(|r| r.id == m.id));
             let (label_nl, label_en) = match (noise, exact) {
-                (true, _) if params.algorithm == ClusterAlgorithm::Dbscan => (
+                (true, _) if params.algorithm.kind() == ClusterAlgorithm::Dbscan => (
                     "Ruis (geen dichte groep)".to_owned(),
                     "Noise (no dense group)".to_owned(),
                 ),
-                (true, _) if params.algorithm == ClusterAlgorithm::CoreSet => (
+                (true, _) if params.algorithm.kind() == ClusterAlgorithm::CoreSet => (
                     "Geen cocktail (alleen achtergrondproblemen)".to_owned(),
                     "No cocktail (background problems only)".to_owned(),
                 ),

@@ -1,10 +1,9 @@
 //! Choosing k over `k_min..=k_max` (capped at the number of distinct profiles): the highest
 //! mean silhouette, or the lowest BIC for the latent class model. Ties go to the smaller k.
 
-use super::{
-    ClusterAlgorithm, ClusterParams, KChoice, KCriterion, KScore, UnitFit, Units, fit_units, lca,
-    metrics,
-};
+use super::ground::{UnitFit, Units};
+use super::params::{Algorithm, ClusterParams, KChoice, KCriterion, LcaParams};
+use super::{KScore, fit_units, lca, metrics};
 use crate::error::{Error, Result};
 
 /// The chosen fit and the curve behind it.
@@ -16,21 +15,17 @@ pub(super) struct Selection {
 }
 
 pub(super) fn choose(units: &Units<'_>, params: &ClusterParams) -> Result<Selection> {
-    let single_class_bic = (params.algorithm == ClusterAlgorithm::Lca).then(|| {
-        let fit = lca::fit(
-            units,
-            1,
-            &ClusterParams {
-                n_init: 1,
-                ..params.clone()
-            },
-            params.seed,
-        );
-        fit.bic(units).expect("lca has a likelihood")
-    });
-    let ks: Vec<usize> = match (params.k, params.algorithm) {
+    let single_class_bic = match &params.algorithm {
+        Algorithm::Lca(own) => {
+            let one_start = LcaParams { n_init: 1, ..*own };
+            let fit = lca::fit(units, 1, &one_start, params.seed);
+            Some(fit.bic(units).expect("lca has a likelihood"))
+        }
+        _ => None,
+    };
+    let ks: Vec<usize> = match (params.k, &params.algorithm) {
         (KChoice::Fixed(k), _) => vec![k],
-        (KChoice::Auto, ClusterAlgorithm::Dbscan | ClusterAlgorithm::CoreSet) => vec![0],
+        (KChoice::Auto, Algorithm::Dbscan(_) | Algorithm::CoreSet) => vec![0],
         (KChoice::Auto, _) => {
             if units.len() < 2 {
                 return Err(Error::Data(

@@ -24,9 +24,9 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use super::{
-    ClusterParams, Clustering, UnitFit, Units, derive_seed, finish, fit_units, streams, unit_labels,
-};
+use super::ground::{UnitFit, Units, derive_seed, streams};
+use super::params::ClusterParams;
+use super::{Clustering, finish, fit_units, unit_labels};
 use crate::error::{Error, Result};
 use crate::tag_matrix::TagMatrix;
 

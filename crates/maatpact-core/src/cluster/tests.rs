@@ -124,9 +124,8 @@ fn noise_has_no_stable_cluster_and_matches_no_reference() {
     for (algorithm, seed) in [(ClusterAlgorithm::KMeans, 7), (ClusterAlgorithm::Lca, 8)] {
         let data = testdata::noise(300, seed);
         let params = ClusterParams {
-            algorithm,
+            algorithm: Algorithm::from(algorithm).with_restarts(4),
             bootstrap_resamples: 20,
-            n_init: 4,
             ..ClusterParams::default()
         };
         let result = run(&data, &params);
@@ -157,10 +156,9 @@ fn results_do_not_depend_on_the_number_of_threads() {
         ClusterAlgorithm::KMeans,
     ] {
         let params = ClusterParams {
-            algorithm,
+            algorithm: Algorithm::from(algorithm).with_restarts(3),
             k: KChoice::Fixed(4),
             bootstrap_resamples: 6,
-            n_init: 3,
             ..ClusterParams::default()
         };
         let on = |threads: usize| {
@@ -178,7 +176,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
 fn probabilities_follow_the_cluster_numbering() {
     let data = testdata::planted(Some(200), 5);
     let params = ClusterParams {
-        algorithm: ClusterAlgorithm::Lca,
+        algorithm: ClusterAlgorithm::Lca.into(),
         k: KChoice::Fixed(4),
         bootstrap_resamples: 0,
         ..ClusterParams::default()
@@ -212,7 +210,7 @@ fn invalid_parameters_are_refused_by_name() {
     );
     assert_eq!(
         refused(ClusterParams {
-            algorithm: ClusterAlgorithm::Dbscan,
+            algorithm: ClusterAlgorithm::Dbscan.into(),
             k: KChoice::Fixed(3),
             ..base()
         }),
@@ -220,7 +218,7 @@ fn invalid_parameters_are_refused_by_name() {
     );
     assert_eq!(
         refused(ClusterParams {
-            algorithm: ClusterAlgorithm::KModes,
+            algorithm: ClusterAlgorithm::KModes.into(),
             k_criterion: KCriterion::Bic,
             ..base()
         }),
@@ -228,7 +226,7 @@ fn invalid_parameters_are_refused_by_name() {
     );
     assert_eq!(
         refused(ClusterParams {
-            n_init: 0,
+            algorithm: Algorithm::from(ClusterAlgorithm::KModes).with_restarts(0),
             ..base()
         }),
         "n_init"
@@ -249,14 +247,20 @@ fn invalid_parameters_are_refused_by_name() {
     );
     assert_eq!(
         refused(ClusterParams {
-            gmm_reg_covariance: -1.0,
+            algorithm: Algorithm::Gmm(GmmParams {
+                reg_covariance: -1.0,
+                ..GmmParams::default()
+            }),
             ..base()
         }),
         "gmm_reg_covariance"
     );
     assert_eq!(
         refused(ClusterParams {
-            lca_prior_strength: f64::INFINITY,
+            algorithm: Algorithm::Lca(LcaParams {
+                prior_strength: f64::INFINITY,
+                ..LcaParams::default()
+            }),
             ..base()
         }),
         "lca_prior_strength"
@@ -331,7 +335,7 @@ proptest! {
     ) {
         let rows: Vec<Vec<TagId>> = rows.iter().map(|r| r.iter().map(|&t| TagId(t)).collect()).collect();
         let matrix = TagMatrix::from_rows(6, rows.iter().map(Vec::as_slice));
-        let params = ClusterParams { algorithm, n_init: 2, ..ClusterParams::default() }.check().unwrap();
+        let params = ClusterParams { algorithm: Algorithm::from(algorithm).with_restarts(2), ..ClusterParams::default() }.check().unwrap();
         let clustering = fit_clustering(&matrix, &params, k).unwrap();
         prop_assert_eq!(clustering.labels.len(), matrix.n_cases());
         prop_assert!(clustering.k <= k && clustering.k >= 1);
@@ -373,7 +377,7 @@ fn stability_from_smaller_resamples_still_finds_the_planted_cocktails_stable() {
 fn the_core_set_mixture_finds_planted_cocktails_and_invents_none() {
     use crate::synth::Preset;
     let params = ClusterParams {
-        algorithm: ClusterAlgorithm::CoreSet,
+        algorithm: ClusterAlgorithm::CoreSet.into(),
         bootstrap_resamples: 0,
         ..ClusterParams::default()
     };

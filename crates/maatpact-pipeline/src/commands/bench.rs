@@ -282,7 +282,7 @@ fn bench_data_set(
             "n={size} {preset} noise={noise} repeat={repeat} {algorithm}"
         ));
         let params = ClusterParams {
-            algorithm,
+            algorithm: algorithm.into(),
             k: settings.k,
             seed: data_seed,
             bootstrap_resamples: settings.stability_resamples,
@@ -359,7 +359,7 @@ impl RowBase<'_> {
         matrix: &TagMatrix,
         synthetic: &maatpact_core::Synthetic,
     ) -> BenchRow {
-        let name = params.algorithm.to_string();
+        let name = params.get().algorithm.to_string();
         let measured = reset_peak_memory();
         let started = Instant::now();
         let outcome = cluster(matrix, params, &synthetic.cocktails, &synthetic.vocabulary);

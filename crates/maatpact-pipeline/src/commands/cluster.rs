@@ -60,7 +60,12 @@ pub fn run_cluster(
         "selection": super::folder::selection_of(config),
     });
     folder.add("summary.json", super::folder::json_bytes(&summary)?);
-    let model = model_of(&result, &validated.vocabulary, params, &config.cocktails);
+    let model = model_of(
+        &result,
+        &validated.vocabulary,
+        params.get(),
+        &config.cocktails,
+    );
     let model = with_published_profiles(
         model,
         publication
