@@ -1044,23 +1044,24 @@ mod policy {
         assert_eq!(seen.first(), Some(&"Wonen"));
     }
 
-    /// A file without the payer column publishes no payer tables and no net position, and
-    /// its report has no section on them.
+    /// A file without the payer and executed columns publishes no payer tables and no net
+    /// position, its report has no section on them, and the funnel says the executed
+    /// stage is not recorded rather than zero.
     #[test]
     fn without_payers_there_is_no_payer_table() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("no-payer.csv");
         let (headers, rows) =
             csv_rows(&std::fs::read(repo_root().join("data-sample/cases.csv")).unwrap());
-        let drop = headers
+        let drop: Vec<usize> = ["breakthrough_payer", "executed"]
             .iter()
-            .position(|h| h == "breakthrough_payer")
-            .unwrap();
+            .map(|name| headers.iter().position(|h| h == name).unwrap())
+            .collect();
         let mut writer = csv::Writer::from_path(&input).unwrap();
         let keep = |r: &[String]| -> Vec<String> {
             r.iter()
                 .enumerate()
-                .filter(|(i, _)| *i != drop)
+                .filter(|(i, _)| !drop.contains(i))
                 .map(|(_, c)| c.clone())
                 .collect()
         };
@@ -1090,6 +1091,16 @@ mod policy {
         }
         let report = String::from_utf8(files["report.md"].clone()).unwrap();
         assert!(!report.contains("Wie betaalt"));
+        let funnel = Csv::of(&files, "funnel.csv");
+        for row in &funnel.rows {
+            assert_eq!(funnel.get(row, "executed"), "", "{row:?}");
+            assert_ne!(funnel.get(row, "with_plan"), "", "{row:?}");
+        }
+        let stages = report_table(&report, "Van aanmelding tot uitvoering");
+        assert!(
+            stages.iter().all(|r| r[4] == "niet vastgelegd"),
+            "{stages:?}"
+        );
         assert!(
             files.contains_key("funnel.csv")
                 && files.contains_key("savings_per_phase_financier.csv")

@@ -299,8 +299,13 @@ pub fn financier_figures(
 
 /// The funnel after registration: households with a plan, and with the plan carried out,
 /// for all households and per phase (`phases` in order, each case's position in them).
-/// Rows in the order all, then each phase; stages in [`Stage::ALL`] order.
+/// Rows in the order all, then each phase; stages in [`Stage::ALL`] order. A stage no case
+/// records (a file without `executed`) has no rows: unknown is not zero.
 pub fn funnel_figures(cases: &[Case], phases: &[RowKey], phase_of: &[usize]) -> Vec<(RowKey, u64)> {
+    let recorded = [
+        cases.iter().any(Case::has_plan),
+        cases.iter().any(|c| c.executed.is_some()),
+    ];
     let groups: Vec<RowKey> = std::iter::once(RowKey::Overall)
         .chain(phases.iter().cloned())
         .collect();
@@ -320,7 +325,9 @@ pub fn funnel_figures(cases: &[Case], phases: &[RowKey], phase_of: &[usize]) -> 
             Stage::ALL
                 .into_iter()
                 .zip(counts)
-                .map(move |(stage, n)| (RowKey::Funnel(Box::new(group.clone()), stage), n))
+                .zip(recorded)
+                .filter(|(_, recorded)| *recorded)
+                .map(move |((stage, n), _)| (RowKey::Funnel(Box::new(group.clone()), stage), n))
         })
         .collect()
 }

@@ -323,13 +323,15 @@ fn funnel_table(rows: &[FunnelRow]) -> Table {
         "suppressed",
     ]);
     let count = |v: &Disclosed<u64>| shown(v, u64::to_string);
+    // Empty: the input does not record the stage.
+    let recorded = |v: &Option<Disclosed<u64>>| v.as_ref().map(count).unwrap_or_default();
     for row in rows {
         let mut cells = group_cells(&row.group);
         cells.extend([
             count(&row.registered),
-            count(&row.with_plan),
+            recorded(&row.with_plan),
             count(&row.with_kba),
-            count(&row.executed),
+            recorded(&row.executed),
             reason(row.suppressed),
         ]);
         table.rows.push(cells);
@@ -884,6 +886,10 @@ fn read_funnel(dir: &Path, gathered: &mut Gathered) -> Result<()> {
             table.number(row, "with_kba", 1.0)?,
         ];
         for stage in Stage::ALL {
+            if table.get(row, stage.id())?.is_empty() {
+                // Not recorded in the input: no figure.
+                continue;
+            }
             let n = table.number(row, stage.id(), 1.0)?;
             gathered.add(
                 RowKey::Funnel(Box::new(group.clone()), stage),

@@ -343,26 +343,24 @@ impl View<'_> {
                 let unit = self.unit(group);
                 let stage = |stage: Stage| {
                     let key = RowKey::Funnel(Box::new(group.clone()), stage);
-                    let n = s
-                        .funnel
-                        .iter()
-                        .find(|(k, _)| *k == key)
-                        .map_or(0, |(_, n)| *n);
+                    let &(_, n) = s.funnel.iter().find(|(k, _)| *k == key)?;
                     let unit = self.unit(&key);
-                    (
+                    Some((
                         self.pattern.disclose(unit, Part::Count, n),
                         self.reason(unit),
-                    )
+                    ))
                 };
-                let (with_plan, plan_hidden) = stage(Stage::WithPlan);
-                let (executed, executed_hidden) = stage(Stage::Executed);
+                let (with_plan, executed) = (stage(Stage::WithPlan), stage(Stage::Executed));
+                let hidden = [&with_plan, &executed]
+                    .into_iter()
+                    .find_map(|s| s.and_then(|(_, reason)| reason));
                 FunnelRow {
                     group: self.group(group),
                     registered: self.pattern.disclose(unit, Part::Count, figures.n_cases),
-                    with_plan,
+                    with_plan: with_plan.map(|(d, _)| d),
                     with_kba: self.pattern.disclose(unit, Part::Count, figures.n_with_kba),
-                    executed,
-                    suppressed: self.reason(unit).or(plan_hidden).or(executed_hidden),
+                    executed: executed.map(|(d, _)| d),
+                    suppressed: self.reason(unit).or(hidden),
                 }
             })
             .collect()

@@ -196,12 +196,12 @@ pub struct FunnelRow {
     pub group: Group,
     /// Households registered (the group's households).
     pub registered: Disclosed<u64>,
-    /// Households with a plan (a breakthrough chosen).
-    pub with_plan: Disclosed<u64>,
+    /// Households with a plan (a breakthrough chosen); `None` when the input records none.
+    pub with_plan: Option<Disclosed<u64>>,
     /// Households with a KBA.
     pub with_kba: Disclosed<u64>,
-    /// Households whose plan was carried out.
-    pub executed: Disclosed<u64>,
+    /// Households whose plan was carried out; `None` when the input has no `executed`.
+    pub executed: Option<Disclosed<u64>>,
     /// Why (part of) the row is hidden.
     pub suppressed: Option<Suppression>,
 }

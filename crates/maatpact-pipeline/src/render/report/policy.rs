@@ -193,12 +193,16 @@ pub(super) fn funnel(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
                 Group::Phase(p) => format!("{} {p}", cx.t("Fase", "Phase")),
                 _ => cx.t("Alle fasen", "All phases"),
             };
+            let recorded = |v: &Option<maatpact_core::Disclosed<u64>>| {
+                v.as_ref()
+                    .map_or_else(|| cx.t("niet vastgelegd", "not recorded"), |v| cx.count(v))
+            };
             vec![
                 label,
                 cx.count(&row.registered),
-                cx.count(&row.with_plan),
+                recorded(&row.with_plan),
                 cx.count(&row.with_kba),
-                cx.count(&row.executed),
+                recorded(&row.executed),
             ]
         })
         .collect();
