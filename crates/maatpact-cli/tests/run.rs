@@ -1044,19 +1044,26 @@ mod policy {
         assert_eq!(seen.first(), Some(&"Wonen"));
     }
 
-    /// A file without the payer and executed columns publishes no payer tables and no net
-    /// position, its report has no section on them, and the funnel says the executed
-    /// stage is not recorded rather than zero.
+    /// A file without the payer, executed and financier columns publishes no payer or
+    /// financier tables and no net position, its report says so rather than showing zeros,
+    /// and the funnel says the executed stage is not recorded.
     #[test]
     fn without_payers_there_is_no_payer_table() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("no-payer.csv");
         let (headers, rows) =
             csv_rows(&std::fs::read(repo_root().join("data-sample/cases.csv")).unwrap());
-        let drop: Vec<usize> = ["breakthrough_payer", "executed"]
+        // Without payers, without executed, and without the shares per financier.
+        let drop: Vec<usize> = headers
             .iter()
-            .map(|name| headers.iter().position(|h| h == name).unwrap())
+            .enumerate()
+            .filter(|(_, h)| {
+                ["breakthrough_payer", "executed"].contains(&h.as_str())
+                    || h.starts_with("savings_")
+            })
+            .map(|(i, _)| i)
             .collect();
+        assert_eq!(drop.len(), 9);
         let mut writer = csv::Writer::from_path(&input).unwrap();
         let keep = |r: &[String]| -> Vec<String> {
             r.iter()
@@ -1086,9 +1093,15 @@ mod policy {
             "net_position.csv",
             "net_position_per_cluster.csv",
             "charts/net_position.svg",
+            "savings_per_financier.csv",
+            "savings_per_cluster_financier.csv",
+            "savings_per_phase_financier.csv",
+            "charts/savings_per_financier.svg",
         ] {
             assert!(!files.contains_key(name), "{name} without payers");
         }
+        let report_text = String::from_utf8(files["report.md"].clone()).unwrap();
+        assert!(report_text.contains("De gegevens leggen niet vast bij welke financier"));
         let report = String::from_utf8(files["report.md"].clone()).unwrap();
         assert!(!report.contains("Wie betaalt"));
         let funnel = Csv::of(&files, "funnel.csv");
@@ -1101,10 +1114,7 @@ mod policy {
             stages.iter().all(|r| r[4] == "niet vastgelegd"),
             "{stages:?}"
         );
-        assert!(
-            files.contains_key("funnel.csv")
-                && files.contains_key("savings_per_phase_financier.csv")
-        );
+        assert!(files.contains_key("funnel.csv") && files.contains_key("savings_per_phase.csv"));
     }
 
     #[test]

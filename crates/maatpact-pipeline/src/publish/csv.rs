@@ -262,10 +262,12 @@ fn savings_files(s: &SavingsTables) -> Vec<(&'static str, Table)> {
         }
         out.push((name, table));
     }
-    out.push((
-        "savings_per_financier.csv",
-        financier_table(&[], &s.per_financier),
-    ));
+    if !s.per_financier.is_empty() {
+        out.push((
+            "savings_per_financier.csv",
+            financier_table(&[], &s.per_financier),
+        ));
+    }
     let crosses: [(&str, &[&str], &[FinancierRow]); 4] = [
         (
             "savings_per_cluster_financier.csv",
@@ -289,7 +291,7 @@ fn savings_files(s: &SavingsTables) -> Vec<(&'static str, Table)> {
         ),
     ];
     for (name, keys, rows) in crosses {
-        if !rows.is_empty() || name == "savings_per_cluster_financier.csv" {
+        if !rows.is_empty() {
             out.push((name, financier_table(keys, rows)));
         }
     }

@@ -415,6 +415,10 @@ impl View<'_> {
         &self,
         s: &SavingsFiguresByTable,
     ) -> (Vec<NetPositionRow>, Vec<(ClusterName, Vec<NetPositionRow>)>) {
+        if s.per_financier.is_empty() {
+            // Who gains is not recorded: a net position would be the spend alone.
+            return (Vec::new(), Vec::new());
+        }
         let paid: Vec<(&str, &SavingsFigures)> = s
             .per_payer
             .iter()

@@ -196,7 +196,7 @@ impl SavingsFiguresByTable {
                 .map(|(c, p)| p.by_cluster(cases, c, cell, settings))
                 .unwrap_or_default()
         };
-        SavingsFiguresByTable {
+        let mut tables = SavingsFiguresByTable {
             overall,
             per_cluster: clusters
                 .map(|c| cluster_figures(cases, c, settings))
@@ -233,7 +233,23 @@ impl SavingsFiguresByTable {
                 Attribution::Count => differences(cases, sources, thresholds),
                 Attribution::Split => BTreeMap::new(),
             },
+        };
+        // Without any share per financier in the input, who gains is unknown, not zero.
+        if !cases
+            .iter()
+            .any(|c| c.savings_by_financier.iter().any(Option::is_some))
+        {
+            for table in [
+                &mut tables.per_financier,
+                &mut tables.per_cluster_financier,
+                &mut tables.per_phase_financier,
+                &mut tables.per_budget_category_financier,
+                &mut tables.per_payer_financier,
+            ] {
+                table.clear();
+            }
         }
+        tables
     }
 
     /// Every row, each once, for disclosure control.

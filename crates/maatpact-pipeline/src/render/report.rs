@@ -491,6 +491,15 @@ fn costs_per_cocktail(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
 }
 
 fn who_benefits(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
+    if savings.per_financier.is_empty() {
+        return vec![
+            Block::Heading(2, cx.t("Wie profiteert", "Who benefits")),
+            Block::Paragraph(cx.t(
+                "De gegevens leggen niet vast bij welke financier de besparing terechtkomt (de kolommen besparing_jeugd, besparing_wmo, …); daarom staat hier geen verdeling.",
+                "The data do not record which financier the savings fall to (the columns savings_jeugd, savings_wmo, …); so no split is shown here.",
+            )),
+        ];
+    }
     let rows = savings
         .per_financier
         .iter()

@@ -40,7 +40,9 @@ pub fn run_charts(
     }
     if let Some(savings) = &publication.savings {
         charts.push(savings_per_bottleneck(&notes, savings)?);
-        charts.push(savings_per_financier(&notes, savings)?);
+        if !savings.per_financier.is_empty() {
+            charts.push(savings_per_financier(&notes, savings)?);
+        }
         if !savings.net_positions.is_empty() {
             charts.push(net_position(&notes, savings)?);
         }
