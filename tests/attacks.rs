@@ -1,6 +1,7 @@
 //! Nine attacks an outsider made on published folders of an earlier version, each with the
 //! fixture that reproduced it (`tests/data/attacks/`, see its README for what the earlier
-//! folders gave away). Each test runs the pipeline on the fixture, checks that the folder
+//! folders gave away), and two on the tables of who pays and who gains and the funnel, on
+//! synthetic programmes with payers. Each test runs the pipeline on the fixture, checks that the folder
 //! passes `maatpact audit`, and runs the attack on the folder, as an outsider would, with
 //! nothing but its files: it must no longer recover anything.
 
@@ -60,14 +61,19 @@ fn num(row: &Row, column: &str) -> Option<f64> {
 /// internal folder).
 struct Attacked {
     _dir: tempfile::TempDir,
+    /// The folder of a generated input, removed with the attack.
+    _input: Option<tempfile::TempDir>,
     published: Published,
     cases: Vec<Case>,
     cluster_of: HashMap<String, usize>,
 }
 
 fn run_fixture(name: &str, algorithm: ClusterAlgorithm) -> Attacked {
+    run_input(fixture(&format!("attacks/{name}.csv")), name, algorithm)
+}
+
+fn run_input(input: PathBuf, name: &str, algorithm: ClusterAlgorithm) -> Attacked {
     let dir = tempfile::tempdir().unwrap();
-    let input = fixture(&format!("attacks/{name}.csv"));
     let settings = RunSettings {
         input: input.clone(),
         out: dir.path().join("out"),
@@ -105,6 +111,7 @@ fn run_fixture(name: &str, algorithm: ClusterAlgorithm) -> Attacked {
         cases: load_default(&input).cases,
         cluster_of,
         _dir: dir,
+        _input: None,
     }
 }
 
@@ -440,5 +447,106 @@ fn attack_9_a_margin_never_reveals_a_small_cell_through_empty_partners() {
             !SMALL.contains(&hidden),
             "{column} {value}: its hidden cells hold {hidden} households"
         );
+    }
+}
+
+/// A synthetic programme with payers and shares per financier: every table of who pays and
+/// who gains, and the funnel, are published.
+fn run_with_payers(cases: usize, seed: u64) -> Attacked {
+    let config = maatpact_core::Config::default();
+    let params = maatpact_core::SynthParams {
+        n_cases: Some(cases),
+        ..maatpact_core::SynthParams::new(maatpact_core::Preset::Maatpact, seed)
+    };
+    let synthetic = maatpact_core::synthesize(&params, &config).unwrap();
+    let ids: Vec<String> = config
+        .catalogue
+        .bottlenecks()
+        .iter()
+        .map(|b| b.id.clone())
+        .collect();
+    let bytes = maatpact_pipeline::cases_to_csv(
+        &synthetic.cases,
+        &synthetic.vocabulary,
+        &ids,
+        maatpact_pipeline::CaseFileStyle::Plain,
+    )
+    .unwrap();
+    let input = tempfile::tempdir().unwrap();
+    let path = input.path().join("cases.csv");
+    std::fs::write(&path, bytes).unwrap();
+    Attacked {
+        _input: Some(input),
+        ..run_input(path, "payers", ClusterAlgorithm::Lca)
+    }
+}
+
+/// Attack 10 (new tables): a financier's shown total minus the shown cells of one partition
+/// of it (clusters, phases, budget categories, payers) would give a lone hidden cell.
+#[test]
+fn attack_10_no_partition_of_a_financier_leaves_one_hidden_cell() {
+    for (cases, seed) in [(121, 42), (300, 7)] {
+        let attacked = run_with_payers(cases, seed);
+        let p = &attacked.published;
+        let totals: BTreeMap<String, Option<f64>> = p
+            .table("savings_per_financier.csv")
+            .iter()
+            .map(|r| (r["financier"].clone(), num(r, "savings_total")))
+            .collect();
+        for (file, part) in [
+            ("savings_per_cluster_financier.csv", "cluster"),
+            ("savings_per_phase_financier.csv", "phase"),
+            (
+                "savings_per_budget_category_financier.csv",
+                "budget_category",
+            ),
+            ("savings_per_payer_financier.csv", "payer"),
+        ] {
+            let rows = p.table(file);
+            assert!(!rows.is_empty(), "{file}");
+            for (financier, total) in &totals {
+                if total.is_none() {
+                    continue;
+                }
+                let hidden: Vec<&String> = rows
+                    .iter()
+                    .filter(|r| &r["financier"] == financier && num(r, "savings_total").is_none())
+                    .map(|r| &r[part])
+                    .collect();
+                assert_ne!(hidden.len(), 1, "{cases}: {file}, {financier}: {hidden:?}");
+            }
+        }
+    }
+}
+
+/// Attack 11 (new tables): the funnel's phases under a shown total: a lone hidden phase
+/// would be recovered, and so would a stage that differs from the one before by 1 to 9.
+#[test]
+fn attack_11_the_funnel_gives_away_no_phase_and_no_small_step() {
+    for (cases, seed) in [(121, 42), (300, 7)] {
+        let attacked = run_with_payers(cases, seed);
+        let funnel = attacked.published.table("funnel.csv");
+        let all = funnel.iter().find(|r| r["phase"] == "all").unwrap();
+        for stage in ["with_plan", "executed"] {
+            if num(all, stage).is_none() {
+                continue;
+            }
+            let hidden = funnel
+                .iter()
+                .filter(|r| r["phase"] != "all" && num(r, stage).is_none())
+                .count();
+            assert_ne!(hidden, 1, "{cases}: {stage}");
+        }
+        for row in &funnel {
+            let steps = [("registered", "with_plan"), ("with_plan", "executed")];
+            for (outer, inner) in steps {
+                if let (Some(a), Some(b)) = (num(row, outer), num(row, inner)) {
+                    assert!(
+                        !SMALL.contains(&(a - b)),
+                        "{cases}: {row:?} {outer} − {inner}"
+                    );
+                }
+            }
+        }
     }
 }
