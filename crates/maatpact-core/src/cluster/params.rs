@@ -105,6 +105,12 @@ fn at_least_one(name: &'static str, value: usize) -> Result<()> {
     Ok(())
 }
 
+/// Restarts and iterations of an iterative method: at least one of each.
+fn restarts(n_init: usize, max_iter: usize) -> Result<()> {
+    at_least_one("n_init", n_init)?;
+    at_least_one("max_iter", max_iter)
+}
+
 fn finite_non_negative(name: &'static str, value: f64) -> Result<()> {
     if value >= 0.0 && value.is_finite() {
         Ok(())
@@ -134,13 +140,6 @@ impl Default for KModesParams {
             max_iter: 300,
             init: KModesInit::CaoThenHuang,
         }
-    }
-}
-
-impl KModesParams {
-    fn check(&self) -> Result<()> {
-        at_least_one("n_init", self.n_init)?;
-        at_least_one("max_iter", self.max_iter)
     }
 }
 
@@ -175,14 +174,6 @@ impl Default for LcaParams {
     }
 }
 
-impl LcaParams {
-    fn check(&self) -> Result<()> {
-        at_least_one("n_init", self.n_init)?;
-        at_least_one("max_iter", self.max_iter)?;
-        finite_non_negative("lca_prior_strength", self.prior_strength)
-    }
-}
-
 /// Agglomerative clustering: how much memory its distance matrix may take.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HierarchicalParams {
@@ -214,13 +205,6 @@ impl Default for KMeansParams {
             n_init: 10,
             max_iter: 300,
         }
-    }
-}
-
-impl KMeansParams {
-    fn check(&self) -> Result<()> {
-        at_least_one("n_init", self.n_init)?;
-        at_least_one("max_iter", self.max_iter)
     }
 }
 
@@ -262,14 +246,6 @@ impl Default for GmmParams {
             max_iter: 300,
             reg_covariance: 1e-3,
         }
-    }
-}
-
-impl GmmParams {
-    fn check(&self) -> Result<()> {
-        at_least_one("n_init", self.n_init)?;
-        at_least_one("max_iter", self.max_iter)?;
-        finite_non_negative("gmm_reg_covariance", self.reg_covariance)
     }
 }
 
@@ -345,10 +321,12 @@ impl Algorithm {
     /// Checks the method's own parameters.
     fn check(&self) -> Result<()> {
         match self {
-            Algorithm::KModes(p) => p.check(),
-            Algorithm::Lca(p) => p.check(),
-            Algorithm::KMeans(p) => p.check(),
-            Algorithm::Gmm(p) => p.check(),
+            Algorithm::KModes(p) => restarts(p.n_init, p.max_iter),
+            Algorithm::Lca(p) => restarts(p.n_init, p.max_iter)
+                .and_then(|()| finite_non_negative("lca_prior_strength", p.prior_strength)),
+            Algorithm::KMeans(p) => restarts(p.n_init, p.max_iter),
+            Algorithm::Gmm(p) => restarts(p.n_init, p.max_iter)
+                .and_then(|()| finite_non_negative("gmm_reg_covariance", p.reg_covariance)),
             Algorithm::Dbscan(p) => at_least_one("dbscan_min_points", p.min_points),
             Algorithm::Hierarchical(_) | Algorithm::CoreSet => Ok(()),
         }
@@ -568,16 +546,6 @@ impl ClusterParams {
                 ))
             }
         };
-        let non_negative = |name: &'static str, value: f64| {
-            if value >= 0.0 && value.is_finite() {
-                Ok(())
-            } else {
-                Err(invalid(
-                    name,
-                    format!("must be a finite number of at least 0, got {value}"),
-                ))
-            }
-        };
         if self.k_min < 2 {
             return Err(invalid("k_min", "must be at least 2"));
         }
@@ -617,7 +585,7 @@ impl ClusterParams {
         share("dissolve_threshold", self.dissolve_threshold)?;
         share("defining_min_prevalence", self.defining_min_prevalence)?;
         share("min_reference_jaccard", self.min_reference_jaccard)?;
-        non_negative("defining_min_lift", self.defining_min_lift)?;
+        finite_non_negative("defining_min_lift", self.defining_min_lift)?;
         if self.defining_dominant_prevalence.is_nan() || self.defining_dominant_prevalence < 0.0 {
             return Err(invalid(
                 "defining_dominant_prevalence",
