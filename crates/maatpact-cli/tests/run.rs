@@ -976,6 +976,35 @@ mod policy {
             net.rows.iter().map(|r| net.get(r, "cluster")).collect();
         assert_eq!(shown_in_report, clusters_in_csv.len());
 
+        // Who gains per phase: the report's matrix is the phase tables' cells.
+        let phases = Csv::of(&files, "savings_per_phase.csv");
+        let by_phase = Csv::of(&files, "savings_per_phase_financier.csv");
+        let matrix: Vec<Vec<String>> = report
+            .lines()
+            .skip_while(|l| !l.starts_with("Per fase: het bedrag"))
+            .skip(4)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                l.trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().to_owned())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(matrix.len(), phases.rows.len());
+        for (cells, row) in matrix.iter().zip(&phases.rows) {
+            let phase = phases.get(row, "phase");
+            let mut expected = vec![euros(phases.get(row, "breakthrough_spend_total"))];
+            for f in financiers {
+                let cell = by_phase
+                    .find(&[("phase", phase), ("financier", f)])
+                    .unwrap();
+                expected.push(euros(by_phase.get(cell, "savings_total")));
+            }
+            expected.push(euros(phases.get(row, "savings_total")));
+            assert_eq!(cells[1..], expected[..], "phase {phase}");
+        }
+
         let categories = Csv::of(&files, "savings_per_budget_category.csv");
         let by_category = Csv::of(&files, "savings_per_budget_category_financier.csv");
         let matrix = report_table(

@@ -105,6 +105,7 @@ pub fn report_blocks(
         }
         blocks.extend(policy::funnel(&cx, savings));
         blocks.extend(who_benefits(&cx, savings));
+        blocks.extend(policy::gains_per_phase(&cx, savings));
         blocks.extend(policy::who_pays(&cx, savings));
         blocks.extend(policy::spend_and_gains(&cx, savings));
         blocks.extend(bottlenecks(&cx, savings));

@@ -307,3 +307,35 @@ pub(super) fn themes(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
         table,
     )
 }
+
+/// Who gains per phase: each phase's spend and its savings per financier, to set phase 2
+/// beside phase 1 (the seeds report phase 1's "bijna zeven ton" on youth care).
+pub(super) fn gains_per_phase(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
+    if savings.per_phase_financier.is_empty() || savings.per_phase.len() < 2 {
+        return Vec::new();
+    }
+    let rows = savings
+        .per_phase
+        .iter()
+        .map(|row| {
+            let label = match &row.group {
+                Group::Phase(p) if p == crate::publish::UNKNOWN => {
+                    cx.t("Fase onbekend", "Phase unknown")
+                }
+                Group::Phase(p) => format!("{} {p}", cx.t("Fase", "Phase")),
+                _ => String::new(),
+            };
+            matrix_row(cx, label, row, &savings.per_phase_financier)
+        })
+        .collect();
+    vec![
+        Block::Paragraph(cx.t(
+            "Per fase: het bedrag uit het doorbraakbudget, en de besparing per financier.",
+            "Per phase: the amount from the breakthrough budget, and the savings per financier.",
+        )),
+        Block::Table(
+            matrix_headers(cx, cx.t("Fase", "Phase"), cx.t("Besteed", "Spent")),
+            rows,
+        ),
+    ]
+}
