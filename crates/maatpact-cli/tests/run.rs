@@ -766,9 +766,15 @@ mod policy {
 
     /// The rows of the first Markdown table after a heading, without the header row.
     fn report_table(report: &str, heading: &str) -> Vec<Vec<String>> {
+        table_after(report, &format!("## {heading}\n"))
+    }
+
+    /// The rows of the first Markdown table after `start` (a heading or a paragraph's
+    /// opening words), without the header row.
+    fn table_after(report: &str, start: &str) -> Vec<Vec<String>> {
         let start = report
-            .find(&format!("## {heading}\n"))
-            .unwrap_or_else(|| panic!("no section `{heading}`"));
+            .find(start)
+            .unwrap_or_else(|| panic!("no `{start}` in the report"));
         report[start..]
             .lines()
             .skip_while(|l| !l.starts_with('|'))
@@ -781,6 +787,32 @@ mod policy {
                     .collect()
             })
             .collect()
+    }
+
+    const FINANCIERS: [&str; 7] = [
+        "jeugd",
+        "wmo",
+        "participatie",
+        "zorgverzekeraar",
+        "woningcorporatie",
+        "justitie",
+        "overig",
+    ];
+
+    /// A report matrix against its tables: per row of the one-way table (keyed by `key`),
+    /// its spend, its savings per financier from the cross table, and its savings.
+    fn assert_matrix(matrix: &[Vec<String>], one_way: &Csv, key: &str, cross: &Csv) {
+        assert_eq!(matrix.len(), one_way.rows.len(), "{key}");
+        for (cells, row) in matrix.iter().zip(&one_way.rows) {
+            let value = one_way.get(row, key);
+            let mut expected = vec![euros(one_way.get(row, "breakthrough_spend_total"))];
+            for f in FINANCIERS {
+                let cell = cross.find(&[(key, value), ("financier", f)]).unwrap();
+                expected.push(euros(cross.get(cell, "savings_total")));
+            }
+            expected.push(euros(one_way.get(row, "savings_total")));
+            assert_eq!(cells[1..], expected[..], "{key} {value}");
+        }
     }
 
     struct Csv {
@@ -885,29 +917,12 @@ mod policy {
             assert_eq!(cells[1..], expected[..], "funnel row {row:?}");
         }
 
-        let payers = Csv::of(&files, "savings_per_payer.csv");
-        let cross = Csv::of(&files, "savings_per_payer_financier.csv");
-        let financiers = [
-            "jeugd",
-            "wmo",
-            "participatie",
-            "zorgverzekeraar",
-            "woningcorporatie",
-            "justitie",
-            "overig",
-        ];
-        let matrix = report_table(&report, "Wie betaalt, wie profiteert");
-        assert_eq!(matrix.len(), payers.rows.len());
-        for (cells, row) in matrix.iter().zip(&payers.rows) {
-            let payer = payers.get(row, "payer");
-            let mut expected = vec![euros(payers.get(row, "breakthrough_spend_total"))];
-            for f in financiers {
-                let cell = cross.find(&[("payer", payer), ("financier", f)]).unwrap();
-                expected.push(euros(cross.get(cell, "savings_total")));
-            }
-            expected.push(euros(payers.get(row, "savings_total")));
-            assert_eq!(cells[1..], expected[..], "payer {payer}");
-        }
+        assert_matrix(
+            &report_table(&report, "Wie betaalt, wie profiteert"),
+            &Csv::of(&files, "savings_per_payer.csv"),
+            "payer",
+            &Csv::of(&files, "savings_per_payer_financier.csv"),
+        );
 
         // The net position: shown only where both of its figures are, and their difference.
         let net = Csv::of(&files, "net_position.csv");
@@ -966,63 +981,28 @@ mod policy {
                 "{row:?}"
             );
         }
-        let shown_in_report = report
-            .lines()
-            .skip_while(|l| !l.starts_with("Netto per cocktail"))
-            .skip(4)
-            .take_while(|l| l.starts_with('|'))
-            .count();
+        let shown_in_report = table_after(&report, "Netto per cocktail").len();
         let clusters_in_csv: std::collections::BTreeSet<&str> =
             net.rows.iter().map(|r| net.get(r, "cluster")).collect();
         assert_eq!(shown_in_report, clusters_in_csv.len());
 
-        // Who gains per phase: the report's matrix is the phase tables' cells.
-        let phases = Csv::of(&files, "savings_per_phase.csv");
-        let by_phase = Csv::of(&files, "savings_per_phase_financier.csv");
-        let matrix: Vec<Vec<String>> = report
-            .lines()
-            .skip_while(|l| !l.starts_with("Per fase: het bedrag"))
-            .skip(4)
-            .take_while(|l| l.starts_with('|'))
-            .map(|l| {
-                l.trim_matches('|')
-                    .split(" | ")
-                    .map(|c| c.trim().to_owned())
-                    .collect()
-            })
-            .collect();
-        assert_eq!(matrix.len(), phases.rows.len());
-        for (cells, row) in matrix.iter().zip(&phases.rows) {
-            let phase = phases.get(row, "phase");
-            let mut expected = vec![euros(phases.get(row, "breakthrough_spend_total"))];
-            for f in financiers {
-                let cell = by_phase
-                    .find(&[("phase", phase), ("financier", f)])
-                    .unwrap();
-                expected.push(euros(by_phase.get(cell, "savings_total")));
-            }
-            expected.push(euros(phases.get(row, "savings_total")));
-            assert_eq!(cells[1..], expected[..], "phase {phase}");
-        }
-
-        let categories = Csv::of(&files, "savings_per_budget_category.csv");
-        let by_category = Csv::of(&files, "savings_per_budget_category_financier.csv");
-        let matrix = report_table(
-            &report,
-            "Waaraan het doorbraakbudget is besteed, en wie daarvan profiteert",
+        // Who gains per phase and per spending category: the report's matrices are the
+        // tables' cells.
+        assert_matrix(
+            &table_after(&report, "Per fase: het bedrag"),
+            &Csv::of(&files, "savings_per_phase.csv"),
+            "phase",
+            &Csv::of(&files, "savings_per_phase_financier.csv"),
         );
-        for (cells, row) in matrix.iter().zip(&categories.rows) {
-            let category = categories.get(row, "budget_category");
-            let mut expected = vec![euros(categories.get(row, "breakthrough_spend_total"))];
-            for f in financiers {
-                let cell = by_category
-                    .find(&[("budget_category", category), ("financier", f)])
-                    .unwrap();
-                expected.push(euros(by_category.get(cell, "savings_total")));
-            }
-            expected.push(euros(categories.get(row, "savings_total")));
-            assert_eq!(cells[1..], expected[..], "category {category}");
-        }
+        assert_matrix(
+            &report_table(
+                &report,
+                "Waaraan het doorbraakbudget is besteed, en wie daarvan profiteert",
+            ),
+            &Csv::of(&files, "savings_per_budget_category.csv"),
+            "budget_category",
+            &Csv::of(&files, "savings_per_budget_category_financier.csv"),
+        );
 
         // Both baselines, side by side; huidig − maatwerk only where both are shown.
         let clusters = Csv::of(&files, "savings_per_cluster.csv");

@@ -117,7 +117,7 @@ impl ClassLikelihood {
     /// taken at the middle of that range. Shares are smoothed by half a household
     /// (Jeffreys), so that no tag is impossible in a class.
     fn of(profile: &ClassProfile, n_total: f64, min_cell: usize) -> ClassLikelihood {
-        let guess = (min_cell.max(2) - 1) as f64 / 2.0;
+        let guess = hidden_count(min_cell);
         let n = profile.households.map_or(guess, |n| n as f64);
         let mut base = (n / n_total).max(f64::MIN_POSITIVE).ln();
         let delta = profile
@@ -350,7 +350,7 @@ fn class_likelihoods(
         return None;
     }
     let min_cell = model.min_cell_size.unwrap_or(1);
-    let guess = (min_cell.max(2) - 1) as f64 / 2.0;
+    let guess = hidden_count(min_cell);
     let n_total: f64 = profiles
         .iter()
         .map(|p| p.households.map_or(guess, |n| n as f64))
@@ -361,6 +361,11 @@ fn class_likelihoods(
             .map(|p| ClassLikelihood::of(p, n_total.max(1.0), min_cell))
             .collect(),
     )
+}
+
+/// What a hidden count is taken as: the middle of 1 to `min_cell − 1`.
+fn hidden_count(min_cell: usize) -> f64 {
+    (min_cell.max(2) - 1) as f64 / 2.0
 }
 
 /// The posterior of each class given a case's tags (softmax of the log-likelihoods).

@@ -220,7 +220,9 @@ impl View<'_> {
             RowKey::Municipality(m) => Group::Municipality(m.clone()),
             RowKey::BudgetCategory(b) => Group::BudgetCategory(b.clone()),
             RowKey::ClusterPhase(c, p) => Group::ClusterPhase(self.cluster_name(*c), p.clone()),
-            RowKey::ClusterPayer(c, p) => Group::ClusterPayer(self.cluster_name(*c), payer_of(p)),
+            RowKey::ClusterPayer(c, p) => {
+                Group::ClusterPayer(self.cluster_name(*c), maatpact_core::Payer::parse(p))
+            }
             RowKey::Bottleneck(id, _) => {
                 let def = self
                     .sources
@@ -246,7 +248,7 @@ impl View<'_> {
                     .expect("an owner level"),
             ),
             RowKey::TagSet(tags) => Group::Tag(self.tag_name(&tags[0])),
-            RowKey::Payer(p) => Group::Payer(payer_of(p)),
+            RowKey::Payer(p) => Group::Payer(maatpact_core::Payer::parse(p)),
             other => unreachable!("{other:?} has no savings row"),
         }
     }
@@ -410,11 +412,10 @@ impl View<'_> {
 
     /// All households' net positions, then each cluster's: paid within the cluster
     /// (cluster × payer), gained within it (cluster × financier).
-    #[allow(clippy::type_complexity)]
     fn all_net_positions(
         &self,
         s: &SavingsFiguresByTable,
-    ) -> (Vec<NetPositionRow>, Vec<(ClusterName, Vec<NetPositionRow>)>) {
+    ) -> (Vec<NetPositionRow>, NetPositionsPerCluster) {
         if s.per_financier.is_empty() {
             // Who gains is not recorded: a net position would be the spend alone.
             return (Vec::new(), Vec::new());
@@ -706,9 +707,4 @@ impl View<'_> {
             n_warnings: self.pattern.disclose(total, Part::Count, warnings),
         }
     }
-}
-
-/// The payer a table's id names (`None` for `unknown`).
-fn payer_of(id: &str) -> Option<maatpact_core::Payer> {
-    maatpact_core::Payer::ALL.into_iter().find(|p| p.id() == id)
 }

@@ -190,16 +190,33 @@ impl SavingsFiguresByTable {
             .then(|| Partition::by_field(cases, RowKey::Payer, payer_of));
         let municipalities =
             Partition::by_field(cases, RowKey::Municipality, |c| text(&c.municipality));
+        let cluster_partition = clusters.map(|c| Partition {
+            values: c.names.iter().map(|n| n.number.to_string()).collect(),
+            keys: c.names.iter().map(|n| RowKey::Cluster(n.number)).collect(),
+            of_case: c.of_case.iter().map(|&n| c.position(n)).collect(),
+        });
+        // Without any share per financier in the input, who gains is unknown, not zero: no
+        // financier table at all.
+        let shares_recorded = cases
+            .iter()
+            .any(|c| c.savings_by_financier.iter().any(Option::is_some));
+        let financiers = |partition: Option<&Partition>| {
+            partition
+                .filter(|_| shares_recorded)
+                .map(|p| p.financiers(cases, settings))
+                .unwrap_or_default()
+        };
         let by_cluster = |partition: Option<&Partition>, cell: fn(usize, String) -> RowKey| {
             clusters
                 .zip(partition)
                 .map(|(c, p)| p.by_cluster(cases, c, cell, settings))
                 .unwrap_or_default()
         };
-        let mut tables = SavingsFiguresByTable {
+        SavingsFiguresByTable {
             overall,
-            per_cluster: clusters
-                .map(|c| cluster_figures(cases, c, settings))
+            per_cluster: cluster_partition
+                .as_ref()
+                .map(|p| p.savings(cases, settings))
                 .unwrap_or_default(),
             per_cluster_phase: by_cluster(Some(&phases), RowKey::ClusterPhase),
             per_cluster_payer: by_cluster(payers.as_ref(), RowKey::ClusterPayer),
@@ -213,43 +230,21 @@ impl SavingsFiguresByTable {
             per_bottleneck: bottleneck_figures(cases, sources.config, settings),
             per_owner_level: owner_figures(cases, sources.config, settings),
             per_tag: tag_figures(cases, sources.vocabulary, settings),
-            per_financier: financier_figures(cases, None, thresholds),
-            per_cluster_financier: clusters
-                .map(|c| {
-                    let keys: Vec<RowKey> =
-                        c.names.iter().map(|n| RowKey::Cluster(n.number)).collect();
-                    let of_case: Vec<usize> = c.of_case.iter().map(|&n| c.position(n)).collect();
-                    financier_figures(cases, Some((&keys, &of_case)), thresholds)
-                })
-                .unwrap_or_default(),
-            per_phase_financier: phases.financiers(cases, settings),
-            per_budget_category_financier: categories.financiers(cases, settings),
-            per_payer_financier: payers
-                .as_ref()
-                .map(|p| p.financiers(cases, settings))
-                .unwrap_or_default(),
+            per_financier: if shares_recorded {
+                financier_figures(cases, None, thresholds)
+            } else {
+                Vec::new()
+            },
+            per_cluster_financier: financiers(cluster_partition.as_ref()),
+            per_phase_financier: financiers(Some(&phases)),
+            per_budget_category_financier: financiers(Some(&categories)),
+            per_payer_financier: financiers(payers.as_ref()),
             funnel: funnel_figures(cases, &phases.keys, &phases.of_case),
             difference_primary: match settings.attribution {
                 Attribution::Count => differences(cases, sources, thresholds),
                 Attribution::Split => BTreeMap::new(),
             },
-        };
-        // Without any share per financier in the input, who gains is unknown, not zero.
-        if !cases
-            .iter()
-            .any(|c| c.savings_by_financier.iter().any(Option::is_some))
-        {
-            for table in [
-                &mut tables.per_financier,
-                &mut tables.per_cluster_financier,
-                &mut tables.per_phase_financier,
-                &mut tables.per_budget_category_financier,
-                &mut tables.per_payer_financier,
-            ] {
-                table.clear();
-            }
         }
-        tables
     }
 
     /// Every row, each once, for disclosure control.
@@ -283,24 +278,6 @@ impl SavingsFiguresByTable {
             }))
             .collect()
     }
-}
-
-fn cluster_figures(
-    cases: &[Case],
-    clusters: &ClusterNumbers,
-    settings: &FigureSettings,
-) -> Vec<SavingsFigures> {
-    let keys = clusters
-        .names
-        .iter()
-        .map(|n| RowKey::Cluster(n.number))
-        .collect();
-    savings_figures(
-        cases,
-        keys,
-        |i, _, g| g.push(clusters.position(clusters.of_case[i])),
-        settings,
-    )
 }
 
 fn bottleneck_figures(

@@ -186,8 +186,11 @@ pub struct SavingsTables {
     /// Each party's net position: savings received minus breakthrough spend paid.
     pub net_positions: Vec<NetPositionRow>,
     /// The same within each cluster (cluster 0 last).
-    pub net_positions_per_cluster: Vec<(ClusterName, Vec<NetPositionRow>)>,
+    pub net_positions_per_cluster: NetPositionsPerCluster,
 }
+
+/// Each cluster's net positions.
+pub type NetPositionsPerCluster = Vec<(ClusterName, Vec<NetPositionRow>)>;
 
 /// One row of the funnel: registered → with a plan → with a KBA → carried out.
 #[derive(Clone, Debug, PartialEq)]

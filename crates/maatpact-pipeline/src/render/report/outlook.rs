@@ -5,11 +5,11 @@ use super::{Context, table_section};
 use crate::publish::{Group, OutlookTables};
 use crate::render::document::Block;
 use crate::render::format::shown;
+use crate::render::run_charts::cluster_label;
 
 fn group_label(cx: &Context<'_>, group: &Group) -> String {
     match group {
-        Group::Cluster(name) if name.number == 0 => cx.t("Geen cluster", "No cluster"),
-        Group::Cluster(name) => format!("{} {}", cx.t("Cluster", "Cluster"), name.number),
+        Group::Cluster(name) => cluster_label(cx.lang, name),
         _ => cx.t("Alle huishoudens", "All households"),
     }
 }
@@ -165,7 +165,7 @@ pub(super) fn region(cx: &Context<'_>, outlook: &OutlookTables) -> Vec<Block> {
         .rows
         .iter()
         .map(|(name, scenario)| {
-            let label = group_label(cx, &Group::Cluster(name.clone()));
+            let label = cluster_label(cx.lang, name);
             let households = shown(scenario, |s| {
                 s.map(|s| {
                     format!(

@@ -16,6 +16,15 @@ pub(super) fn payer_label(cx: &Context<'_>, payer: Option<Payer>) -> String {
     }
 }
 
+/// A phase as the report names it, or all phases.
+fn phase_label(cx: &Context<'_>, group: &Group) -> String {
+    match group {
+        Group::Phase(p) if p == crate::publish::UNKNOWN => cx.t("Fase onbekend", "Phase unknown"),
+        Group::Phase(p) => format!("{} {p}", cx.t("Fase", "Phase")),
+        _ => cx.t("Alle fasen", "All phases"),
+    }
+}
+
 fn financier_headers<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = String> + 'a {
     Financier::ALL
         .iter()
@@ -186,13 +195,7 @@ pub(super) fn funnel(cx: &Context<'_>, savings: &SavingsTables) -> Vec<Block> {
         .funnel
         .iter()
         .map(|row| {
-            let label = match &row.group {
-                Group::Phase(p) if p == crate::publish::UNKNOWN => {
-                    cx.t("Fase onbekend", "Phase unknown")
-                }
-                Group::Phase(p) => format!("{} {p}", cx.t("Fase", "Phase")),
-                _ => cx.t("Alle fasen", "All phases"),
-            };
+            let label = phase_label(cx, &row.group);
             let recorded = |v: &Option<maatpact_core::Disclosed<u64>>| {
                 v.as_ref()
                     .map_or_else(|| cx.t("niet vastgelegd", "not recorded"), |v| cx.count(v))
@@ -318,13 +321,7 @@ pub(super) fn gains_per_phase(cx: &Context<'_>, savings: &SavingsTables) -> Vec<
         .per_phase
         .iter()
         .map(|row| {
-            let label = match &row.group {
-                Group::Phase(p) if p == crate::publish::UNKNOWN => {
-                    cx.t("Fase onbekend", "Phase unknown")
-                }
-                Group::Phase(p) => format!("{} {p}", cx.t("Fase", "Phase")),
-                _ => String::new(),
-            };
+            let label = phase_label(cx, &row.group);
             matrix_row(cx, label, row, &savings.per_phase_financier)
         })
         .collect();
