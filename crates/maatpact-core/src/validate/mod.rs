@@ -208,9 +208,6 @@ struct Validator<'a> {
     /// The errors among `issues`, counted as they are pushed: counting them per row made a
     /// file with an error in every row quadratic (50,000 such rows took minutes).
     n_errors: usize,
-    /// Each case id seen, with its first row.
-    /// (FxHash: SipHash was a tenth of reading a million rows; the file is the user's own.)
-    seen_ids: rustc_hash::FxHashMap<Box<str>, usize>,
 }
 
 impl Findings for Validator<'_> {
@@ -250,7 +247,6 @@ impl<'a> Validator<'a> {
                 .filter(|i| i.severity == Severity::Error)
                 .count(),
             issues: notices.to_vec(),
-            seen_ids: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -289,63 +285,133 @@ impl<'a> Validator<'a> {
             Scope::All => self.decide_decimal(&columns, rows.all()),
             Scope::Tags => (DecimalStyle::Point, false),
         };
-        let mut cases = Vec::with_capacity(rows.all().len());
+        let n_rows = rows.all().len();
+        let separators = list_separators(self.head.delimiter);
+        let checker = BlockChecker {
+            head: self.head,
+            config: self.config,
+            options: self.options,
+            columns: &columns,
+            decimal,
+            separators: &separators,
+        };
+        let mut merge = Merge {
+            head: self.head,
+            case_id_column: columns.get(Field::CaseId),
+            seen_ids: rustc_hash::FxHashMap::with_capacity_and_hasher(n_rows, Default::default()),
+            vocabulary: &mut self.vocabulary,
+            issues: &mut self.issues,
+            n_errors: &mut self.n_errors,
+            cases: Vec::with_capacity(n_rows),
+        };
+        // Block b + 1 is checked (in parallel) while block b is merged (in order): the
+        // merge is sequential, and at a million rows it took as long as the checks.
+        let mut merge_block = |checked: Vec<Vec<RowOutcome>>, next: Option<Vec<Chunk<'_>>>| {
+            let (next, ()) = rayon::join(
+                || next.map(|chunks| checker.check(chunks)),
+                || merge.all(checked),
+            );
+            next
+        };
+        let mut checked = Vec::new();
         match rows {
             Rows::Borrowed(rows) => {
                 for block in rows.chunks(ROW_BLOCK) {
-                    self.check_block(block, &columns, decimal, &mut cases);
+                    let chunks = block.chunks(ROW_CHUNK).map(Chunk::Borrowed).collect();
+                    checked = merge_block(checked, Some(chunks)).expect("a block");
                 }
             }
             Rows::Owned(rows) => {
-                let mut rows = rows.into_iter();
-                loop {
-                    let block: Vec<RawRow> = rows.by_ref().take(ROW_BLOCK).collect();
-                    if block.is_empty() {
-                        break;
-                    }
-                    self.check_block(&block, &columns, decimal, &mut cases);
+                let mut rows = rows.into_iter().peekable();
+                while rows.peek().is_some() {
+                    let chunks = (0..ROW_BLOCK / ROW_CHUNK)
+                        .map(|_| Chunk::Owned(rows.by_ref().take(ROW_CHUNK).collect()))
+                        .collect();
+                    checked = merge_block(checked, Some(chunks)).expect("a block");
                 }
             }
         }
-        (cases, decimal.0)
+        merge_block(checked, None);
+        (merge.cases, decimal.0)
     }
 
-    /// Checks a block of rows in parallel, a chunk per task, and merges them in file order.
-    fn check_block(
-        &mut self,
-        block: &[RawRow],
-        columns: &Columns,
-        decimal: (DecimalStyle, bool),
-        cases: &mut Vec<Case>,
-    ) {
-        let separators = list_separators(self.head.delimiter);
-        let (head, config, options) = (&self.head, self.config, self.options);
-        let vocabulary = &config.vocabulary;
-        let outcomes: Vec<Vec<RowOutcome>> = block
-            .par_chunks(ROW_CHUNK)
+    fn error_count(&self) -> usize {
+        self.n_errors
+    }
+}
+
+/// Rows checked by one task: borrowed, or owned and then dropped by the task that checked
+/// them (freeing a million rows one by one on one thread was a tenth of the merge).
+enum Chunk<'r> {
+    Borrowed(&'r [RawRow]),
+    Owned(Vec<RawRow>),
+}
+
+impl Chunk<'_> {
+    fn rows(&self) -> &[RawRow] {
+        match self {
+            Chunk::Borrowed(rows) => rows,
+            Chunk::Owned(rows) => rows,
+        }
+    }
+}
+
+/// What checking a row needs: nothing that changes while rows are checked.
+struct BlockChecker<'c> {
+    head: Head<'c>,
+    config: &'c Config,
+    options: &'c LoadOptions,
+    columns: &'c Columns,
+    decimal: (DecimalStyle, bool),
+    separators: &'c [char],
+}
+
+impl BlockChecker<'_> {
+    /// Checks a block in parallel, a chunk per task; the outcomes come back in file order.
+    fn check(&self, chunks: Vec<Chunk<'_>>) -> Vec<Vec<RowOutcome>> {
+        let vocabulary = &self.config.vocabulary;
+        chunks
+            .into_par_iter()
             .map(|chunk| {
                 let mut checker = RowChecker::new(
-                    head,
-                    config,
-                    options,
+                    &self.head,
+                    self.config,
+                    self.options,
                     vocabulary,
-                    columns,
-                    decimal,
-                    &separators,
+                    self.columns,
+                    self.decimal,
+                    self.separators,
                 );
-                chunk.iter().map(|raw| checker.check(raw)).collect()
+                chunk.rows().iter().map(|raw| checker.check(raw)).collect()
             })
-            .collect();
-        let case_id_column = columns.get(Field::CaseId);
-        for outcome in outcomes.into_iter().flatten() {
-            self.merge(outcome, case_id_column, cases);
+            .collect()
+    }
+}
+
+/// The checks that need the rows in file order, and the cases they keep.
+struct Merge<'m, 'h> {
+    head: Head<'h>,
+    case_id_column: Option<usize>,
+    /// Each case id seen, with its first row.
+    /// (FxHash: SipHash was a tenth of reading a million rows; the file is the user's own.)
+    seen_ids: rustc_hash::FxHashMap<Box<str>, usize>,
+    vocabulary: &'m mut Vocabulary,
+    issues: &'m mut Vec<Issue>,
+    n_errors: &'m mut usize,
+    cases: Vec<Case>,
+}
+
+impl Merge<'_, '_> {
+    fn all(&mut self, checked: Vec<Vec<RowOutcome>>) {
+        for outcome in checked.into_iter().flatten() {
+            self.one(outcome);
         }
     }
 
     /// Takes one checked row, in file order: finds a duplicate case id, numbers the tags new
     /// to the vocabulary as they first appear, and keeps the case of a row without errors.
     /// The findings come out in the order a row-by-row pass gives.
-    fn merge(&mut self, outcome: RowOutcome, case_id_column: Option<usize>, cases: &mut Vec<Case>) {
+    fn one(&mut self, outcome: RowOutcome) {
         let RowOutcome {
             row,
             case_id,
@@ -357,7 +423,7 @@ impl<'a> Validator<'a> {
         if let Some(id) = case_id.filter(|id| !id.is_empty()) {
             match self.seen_ids.get(&id) {
                 Some(first_row) => {
-                    let column = case_id_column.map(|c| self.head.headers[c].clone());
+                    let column = self.case_id_column.map(|c| self.head.headers[c].clone());
                     let message = format!("duplicate case_id, first seen in row {first_row}");
                     let issue = Issue::new(
                         IssueCode::DuplicateCaseId,
@@ -389,14 +455,10 @@ impl<'a> Validator<'a> {
             .iter()
             .filter(|i| i.severity == Severity::Error)
             .count();
-        self.n_errors += row_errors;
+        *self.n_errors += row_errors;
         self.issues.append(&mut issues);
         if let Some(case) = case.filter(|_| row_errors == 0) {
-            cases.push(case);
+            self.cases.push(case);
         }
-    }
-
-    fn error_count(&self) -> usize {
-        self.n_errors
     }
 }

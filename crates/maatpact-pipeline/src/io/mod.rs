@@ -8,5 +8,6 @@ pub(crate) mod model_io;
 pub(crate) mod pseudonymise;
 pub(crate) mod read;
 pub(crate) mod read_parquet;
+mod read_scan;
 pub(crate) mod read_xlsx;
 pub(crate) mod write_cases;

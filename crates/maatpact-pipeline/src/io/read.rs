@@ -7,6 +7,9 @@ use std::path::Path;
 
 use maatpact_core::{Issue, IssueCode, RawRow, RawTable};
 
+use rayon::prelude::*;
+
+use super::read_scan::scan;
 use crate::error::{Result, io_error};
 
 /// The most columns a table may have. A header with more is refused rather than read.
@@ -168,7 +171,7 @@ fn decode<'b>(source: &str, bytes: &'b [u8], notices: &mut Vec<Issue>) -> Result
         return Ok(Cow::Owned(text.into_owned()));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Some(offset) = body.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, body) {
         return Err(fatal(
             source,
             Some(line_of(body, offset)),
@@ -231,109 +234,6 @@ fn sniff_delimiter(text: &str) -> char {
         .unwrap_or(',')
 }
 
-/// The line and byte offset of a quote that is never closed, if any.
-fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
-    let mut in_quotes = false;
-    let mut opened_at = (0, 0);
-    let mut line = 1;
-    let mut previous = '\n';
-    let mut chars = text.char_indices().peekable();
-    while let Some((offset, c)) = chars.next() {
-        match c {
-            '\n' => line += 1,
-            '"' if in_quotes => {
-                if chars.peek().map(|&(_, next)| next) == Some('"') {
-                    chars.next();
-                } else {
-                    in_quotes = false;
-                }
-            }
-            '"' if matches!(previous, '\n' | ',' | ';' | '\t' | '|') => {
-                in_quotes = true;
-                opened_at = (line, offset);
-            }
-            _ => {}
-        }
-        previous = c;
-    }
-    in_quotes.then_some(opened_at)
-}
-
-/// A cell longer than [`MAX_CELL_BYTES`], as [`oversized_cell`] finds it.
-#[derive(Debug, PartialEq, Eq)]
-struct OversizedCell {
-    /// The byte offset where its record starts: everything before it is parsed as usual.
-    record_start: usize,
-    /// The line where its record starts, as the CSV parser numbers rows.
-    line: usize,
-    /// Its 0-based column.
-    column: usize,
-    /// Its length once unquoted.
-    bytes: usize,
-}
-
-/// The first cell longer than [`MAX_CELL_BYTES`], found by splitting the text the way the
-/// CSV parser does (quotes open a cell only at its start, `""` is one quote) but without
-/// copying any cell: the parser would first build the whole record in memory, and a cell of
-/// 100 MB would cost several times that.
-fn oversized_cell(text: &str, delimiter: u8) -> Option<OversizedCell> {
-    let bytes = text.as_bytes();
-    let (mut line, mut record_line, mut record_start) = (1, 1, 0);
-    let (mut column, mut cell_bytes) = (0, 0usize);
-    let (mut at_cell_start, mut in_quotes) = (true, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        i += 1;
-        if in_quotes {
-            match byte {
-                b'"' if bytes.get(i) == Some(&b'"') => {
-                    i += 1;
-                    cell_bytes += 1;
-                }
-                b'"' => in_quotes = false,
-                b'\n' => {
-                    line += 1;
-                    cell_bytes += 1;
-                }
-                _ => cell_bytes += 1,
-            }
-            continue;
-        }
-        let ends_record = matches!(byte, b'\n' | b'\r');
-        if ends_record || byte == delimiter {
-            if cell_bytes > MAX_CELL_BYTES {
-                return Some(OversizedCell {
-                    record_start,
-                    line: record_line,
-                    column,
-                    bytes: cell_bytes,
-                });
-            }
-            cell_bytes = 0;
-            at_cell_start = true;
-            column += 1;
-            if ends_record {
-                line += usize::from(byte == b'\n');
-                (record_line, record_start, column) = (line, i, 0);
-            }
-            continue;
-        }
-        if byte == b'"' && at_cell_start {
-            in_quotes = true;
-        } else {
-            cell_bytes += 1;
-        }
-        at_cell_start = false;
-    }
-    (cell_bytes > MAX_CELL_BYTES).then_some(OversizedCell {
-        record_start,
-        line: record_line,
-        column,
-        bytes: cell_bytes,
-    })
-}
-
 /// A record as a row: the record's buffer is the cells end to end, copied once at its
 /// exact size.
 fn raw_row(row: usize, record: &csv::StringRecord) -> RawRow {
@@ -345,9 +245,17 @@ fn raw_row(row: usize, record: &csv::StringRecord) -> RawRow {
 
 /// Reads delimited text (CSV, TSV, semicolon-separated) from bytes.
 pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
+    read_in_pieces(source, bytes, PIECE_BYTES)
+}
+
+/// [`read_delimited`], the text cut into pieces of at least `piece_bytes` (whole records)
+/// that are parsed in parallel.
+fn read_in_pieces(source: &str, bytes: &[u8], piece_bytes: usize) -> Result<RawTable> {
     let mut notices = Vec::new();
     let text = one_line_ending(decode(source, bytes, &mut notices)?);
-    if let Some((line, offset)) = unclosed_quote(&text) {
+    let delimiter = sniff_delimiter(&text);
+    let shape = scan(&text, delimiter as u8, piece_bytes);
+    if let Some((line, offset)) = shape.unclosed_quote {
         return Err(fatal(
             source,
             Some(line),
@@ -355,15 +263,29 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
             "a quote opened here is never closed".into(),
         ));
     }
-    let delimiter = sniff_delimiter(&text);
-    // Records before an oversized cell are still read, for the header that names its column.
-    let oversized = oversized_cell(&text, delimiter as u8);
-    let readable = &text[..oversized.as_ref().map_or(text.len(), |o| o.record_start)];
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter as u8)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(readable.as_bytes());
+    // Records before an oversized cell are still read, for the header that names its column;
+    // the scan has seen every cell before it, and none is oversized.
+    let readable = &text[..shape
+        .oversized
+        .as_ref()
+        .map_or(text.len(), |o| o.record_start)];
+    let mut pieces = shape.cuts;
+    pieces.retain(|&(start, _)| start == 0 || start < readable.len());
+    let ends = pieces.iter().skip(1).map(|&(start, _)| start);
+    let pieces: Vec<(&str, usize)> = pieces
+        .iter()
+        .zip(ends.chain([readable.len()]))
+        .map(|(&(start, line), end)| (&readable[start..end], line))
+        .collect();
+    let parsed: Vec<Vec<RawRow>> = pieces
+        .into_par_iter()
+        .map(|(piece, first_line)| parse_piece(source, piece, first_line, delimiter as u8))
+        .collect::<Result<_>>()?;
+    let mut records = Vec::with_capacity(parsed.iter().map(Vec::len).sum());
+    for mut piece in parsed {
+        records.append(&mut piece);
+    }
+    let mut records = records.into_iter();
     let mut table = RawTable {
         source: source.to_owned(),
         delimiter: Some(delimiter),
@@ -371,19 +293,55 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
         notices,
         ..RawTable::default()
     };
-    let mut header_seen = false;
+    if let Some(header) = records.next() {
+        table.header_row = header.row;
+        table.headers = header.cells().map(|h| h.trim().to_owned()).collect();
+    }
+    table.rows = records.collect();
+    if let Some(cell) = shape.oversized {
+        let issue = cell_too_large(source, &table, cell.line, cell.column, cell.bytes);
+        return Err(crate::Error::Invalid {
+            issues: vec![issue],
+        });
+    }
+    Ok(table)
+}
+
+/// Text per piece parsed in parallel: big enough that a piece's reader costs nothing, small
+/// enough that two cores share a file of a few megabytes.
+const PIECE_BYTES: usize = 4 << 20;
+
+/// Parses one piece of the text, which starts a record at line `first_line`, into its rows
+/// that are not blank (the first of the file is its header).
+fn parse_piece(source: &str, piece: &str, first_line: usize, delimiter: u8) -> Result<Vec<RawRow>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(piece.as_bytes());
+    let line_in_file = |line: u64| line as usize + first_line - 1;
     let mut record = csv::StringRecord::new();
-    let mut problems = Vec::new();
+    let mut rows = Vec::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
+            // Flexible records from text that is UTF-8 throughout give no error; should one
+            // come, its row is the file's, not the piece's.
             Err(err) => {
-                let row = err.position().map(|p| p.line() as usize);
+                let row = err.position().map(|p| line_in_file(p.line()));
                 return Err(fatal(source, row, None, format!("unreadable CSV: {err}")));
             }
         }
-        let row = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        // The reader's position of a record after blank lines is that of the first blank
+        // line (it skips them without counting them): the record's own line is further on.
+        let row = record.position().map_or(0, |p| {
+            let blank_lines = piece.as_bytes()[p.byte() as usize..]
+                .iter()
+                .take_while(|&&b| b == b'\n')
+                .count();
+            line_in_file(p.line()) + blank_lines
+        });
         if record.len() > MAX_COLUMNS {
             return Err(fatal(
                 source,
@@ -392,38 +350,11 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
                 format!("{} columns; at most {MAX_COLUMNS} are read", record.len()),
             ));
         }
-        for (index, cell) in record.iter().enumerate() {
-            if cell.len() > MAX_CELL_BYTES {
-                problems.push(cell_too_large(source, &table, row, index, cell.len()));
-            }
-        }
-        if !problems.is_empty() {
-            continue;
-        }
-        if !header_seen {
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            table.header_row = row;
-            table.headers = record.iter().map(|h| h.trim().to_owned()).collect();
-            header_seen = true;
-        } else if record.iter().any(|c| !c.trim().is_empty()) {
-            table.rows.push(raw_row(row, &record));
+        if record.iter().any(|c| !c.trim().is_empty()) {
+            rows.push(raw_row(row, &record));
         }
     }
-    if let Some(cell) = oversized {
-        problems.push(cell_too_large(
-            source,
-            &table,
-            cell.line,
-            cell.column,
-            cell.bytes,
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(crate::Error::Invalid { issues: problems });
-    }
-    Ok(table)
+    Ok(rows)
 }
 
 fn cell_too_large(source: &str, table: &RawTable, row: usize, index: usize, bytes: usize) -> Issue {
@@ -467,11 +398,80 @@ mod tests {
                 "{text:?}"
             );
         }
+        // Blank lines are skipped but counted, with or without a quoted newline before them.
+        let blanks = read_delimited("t.csv", b"a,b\n\n1,2\n\"x\ny\",3\n\n\n4,5\n").unwrap();
+        assert_eq!(
+            blanks.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+            [3, 4, 8]
+        );
         let stray = read_delimited("t.csv", b"case_id,problems\nA1,won\ren\nA2,ggz\n").unwrap();
         assert_eq!(
             stray.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
             [2, 3, 4]
         );
+    }
+
+    /// The rows a single CSV reader gives, numbered by the line where each record starts
+    /// (counted here from its byte offset, past the blank lines the reader skips).
+    fn one_reader(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        reader
+            .records()
+            .map(|r| r.unwrap())
+            .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+            .map(|r| {
+                let byte = r.position().unwrap().byte() as usize;
+                let start = byte + text[byte..].len() - text[byte..].trim_start_matches('\n').len();
+                let line = text[..start].matches('\n').count() + 1;
+                (line, r.iter().map(str::to_owned).collect())
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Cut into pieces of any size, a text gives the rows (cells and row numbers) that
+        /// one reader over the whole text gives: quotes, doubled quotes, newlines and
+        /// delimiters inside quotes, quotes inside cells and blank lines included.
+        #[test]
+        fn pieces_read_as_one_reader_does(
+            cells in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[a-z0-9 ]{0,4}").unwrap(),
+                    proptest::string::string_regex("\"[a-z;\n]{0,4}(\"\"[a-z\n]{0,3})?\"").unwrap(),
+                    proptest::string::string_regex("[a-z]\"[a-z]{0,2}").unwrap(),
+                ],
+                1..60,
+            ),
+            ends in proptest::collection::vec(0u8..4, 60),
+            piece_bytes in 1usize..40,
+        ) {
+            let mut text = String::from("a;b;c\n");
+            for (cell, end) in cells.iter().zip(&ends) {
+                text.push_str(cell);
+                text.push_str(match end {
+                    0 => "\n",
+                    1 => "\n\n",
+                    _ => ";",
+                });
+            }
+            let Ok(whole) = read_in_pieces("t.csv", text.as_bytes(), usize::MAX) else {
+                // An unclosed quote: refused whole and in pieces alike.
+                proptest::prop_assert!(read_in_pieces("t.csv", text.as_bytes(), piece_bytes).is_err());
+                return Ok(());
+            };
+            let pieces = read_in_pieces("t.csv", text.as_bytes(), piece_bytes).unwrap();
+            proptest::prop_assert_eq!(&pieces, &whole);
+            let rows: Vec<(usize, Vec<String>)> = pieces
+                .rows
+                .iter()
+                .map(|r| (r.row, r.cells().map(str::to_owned).collect()))
+                .collect();
+            proptest::prop_assert_eq!(rows, one_reader(&text, b';')[1..].to_vec());
+        }
     }
 
     #[test]
@@ -484,33 +484,6 @@ mod tests {
     }
 
     #[test]
-    fn finds_oversized_cells_without_parsing_them() {
-        let big = "x".repeat(MAX_CELL_BYTES + 1);
-        let text = format!("a,b\n1,2\r\n3,{big}\n4,5\n");
-        let found = oversized_cell(&text, b',').unwrap();
-        assert_eq!(
-            found,
-            OversizedCell {
-                record_start: text.find("3,").unwrap(),
-                line: 3,
-                column: 1,
-                bytes: MAX_CELL_BYTES + 1
-            }
-        );
-        // Quotes and their doubling are not counted; newlines inside quotes are.
-        let quoted = format!("a\n\"{}\"\"\n\"\n", "x".repeat(MAX_CELL_BYTES - 2));
-        assert_eq!(oversized_cell(&quoted, b','), None);
-        let quoted = format!("a\n\"{}\"\"\n\"\n", "x".repeat(MAX_CELL_BYTES - 1));
-        assert_eq!(
-            oversized_cell(&quoted, b',').map(|o| (o.line, o.bytes)),
-            Some((2, MAX_CELL_BYTES + 1))
-        );
-        // A quote inside a cell is text, not the start of a quoted cell.
-        let text = format!("a,b\n5\" screen,{}\n", "x".repeat(MAX_CELL_BYTES));
-        assert_eq!(oversized_cell(&text, b','), None);
-    }
-
-    #[test]
     fn names_the_column_of_a_byte_offset() {
         let text = b"\ncase_id;\"problems\";note\nA1;\"a;b\";x\0y\n";
         let nul = text.iter().position(|&b| b == 0).unwrap();
@@ -518,12 +491,5 @@ mod tests {
         assert_eq!(column_at(text, 3), "column 1");
         assert_eq!(column_at(b"a,b\n1,2,3,4\n", 11), "column 4");
         assert_eq!(column_at(b"", 0), "column 1");
-    }
-
-    #[test]
-    fn finds_unclosed_quotes() {
-        assert_eq!(unclosed_quote("a,b\n\"x,y\n1,2\n"), Some((2, 4)));
-        assert_eq!(unclosed_quote("a,b\n\"x \"\"q\"\" y\",2\n"), None);
-        assert_eq!(unclosed_quote("a,b\n5\" screen,2\n"), None);
     }
 }
