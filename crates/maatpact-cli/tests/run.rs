@@ -757,6 +757,16 @@ fn run_confirm_reports_each_reference_cocktail() {
         std::fs::read_to_string(out.join("charts/tag_prevalence_per_cocktail.svg")).unwrap();
     assert!(heatmap.contains("bepalend"), "no defining cell marked");
     assert!(heatmap.contains("verborgen om huishoudens te beschermen"));
+    // The k-selection chart shows the curve k was chosen on (silhouette, as the report
+    // says), not BIC, whose lowest point lies at another k.
+    let (_, k_rows) = csv_rows(&std::fs::read(out.join("k_selection.csv")).unwrap());
+    let chosen = k_rows.iter().find(|r| r[3] == "yes").expect("a chosen k");
+    let chart = std::fs::read_to_string(out.join("charts/k_selection.svg")).unwrap();
+    assert!(
+        chart.contains(&format!("(k = {}; hoogste silhouet)", chosen[0])),
+        "{chosen:?}"
+    );
+    assert!(chart.contains("gemiddeld silhouet") && !chart.contains("BIC"));
 }
 
 /// The policy sections of issue 17: the funnel, who pays and who gains, spend per category

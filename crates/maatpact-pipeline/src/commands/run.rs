@@ -208,7 +208,8 @@ pub fn run_validated(
         dendrogram,
         chosen_k: result.chosen_k,
     });
-    let charts = run_charts(settings.lang, &publication, tree)?;
+    let k_by_bic = settings.cluster.k_criterion == KCriterion::Bic;
+    let charts = run_charts(settings.lang, &publication, tree, k_by_bic)?;
     stage(5)?;
     let (folder, summary) = folder_of(settings, &validated, &result, &publication, &charts)?;
     stage(6)?;

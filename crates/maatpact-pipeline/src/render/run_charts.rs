@@ -20,11 +20,13 @@ pub struct Tree<'a> {
     pub chosen_k: usize,
 }
 
-/// Every chart the publication's tables allow, in report order.
+/// Every chart the publication's tables allow, in report order. `k_by_bic`: k was chosen by
+/// BIC rather than by silhouette, so the k-selection chart shows BIC.
 pub fn run_charts(
     lang: Lang,
     publication: &Publication,
     tree: Option<Tree<'_>>,
+    k_by_bic: bool,
 ) -> Result<Vec<RenderedChart>> {
     let notes = Notes::of(lang);
     let mut charts = Vec::new();
@@ -49,7 +51,7 @@ pub fn run_charts(
     }
     if let Some(clustering) = &publication.clustering {
         if !clustering.k_selection.is_empty() {
-            charts.push(k_selection(&notes, clustering)?);
+            charts.push(k_selection(&notes, clustering, k_by_bic)?);
         }
         charts.push(satisfaction(&notes, clustering)?);
     }
@@ -410,19 +412,27 @@ fn net_position(notes: &Notes, savings: &SavingsTables) -> Result<RenderedChart>
     )
 }
 
-fn k_selection(notes: &Notes, clustering: &ClusterTables) -> Result<RenderedChart> {
+/// The curve k was chosen on: a chart of BIC beside a report that says "by silhouette" had
+/// readers look for the lowest BIC, at another k than the one chosen.
+fn k_selection(notes: &Notes, clustering: &ClusterTables, k_by_bic: bool) -> Result<RenderedChart> {
     let lang = notes.lang;
-    let by_bic =
-        clustering.k_selection.iter().any(|r| r.bic.is_some()) && clustering.algorithm == "lca";
+    let by_bic = k_by_bic && clustering.k_selection.iter().any(|r| r.bic.is_some());
     line_chart(
         "k_selection",
         &LineData {
-            title: lang
-                .t(
+            title: format!(
+                "{} (k = {}; {})",
+                lang.t(
                     "Keuze van het aantal clusters",
                     "Choice of the number of clusters",
-                )
-                .into(),
+                ),
+                clustering.chosen_k,
+                if by_bic {
+                    lang.t("laagste BIC", "lowest BIC")
+                } else {
+                    lang.t("hoogste silhouet", "highest silhouette")
+                }
+            ),
             x_label: "k".into(),
             y_label: if by_bic {
                 "BIC".into()
@@ -432,7 +442,11 @@ fn k_selection(notes: &Notes, clustering: &ClusterTables) -> Result<RenderedChar
             x_ticks: Vec::new(),
             log_scale: false,
             series: vec![(
-                if by_bic { "bic" } else { "silhouette" }.into(),
+                if by_bic {
+                    "BIC".into()
+                } else {
+                    lang.t("gemiddeld silhouet", "mean silhouette").into()
+                },
                 clustering
                     .k_selection
                     .iter()
