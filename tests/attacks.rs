@@ -1,7 +1,7 @@
 //! Nine attacks an outsider made on published folders of an earlier version, each with the
 //! fixture that reproduced it (`tests/data/attacks/`, see its README for what the earlier
 //! folders gave away), and two on the tables of who pays and who gains and the funnel, on
-//! synthetic programmes with payers. Each test runs the pipeline on the fixture, checks that the folder
+//! synthetic programmes with payers, and one on selections published side by side. Each test runs the pipeline on the fixture, checks that the folder
 //! passes `maatpact audit`, and runs the attack on the folder, as an outsider would, with
 //! nothing but its files: it must no longer recover anything.
 
@@ -549,4 +549,100 @@ fn attack_11_the_funnel_gives_away_no_phase_and_no_small_step() {
             }
         }
     }
+}
+
+/// The values a household has for a field, as `--where` names them (`unknown`: not recorded).
+fn selectable_value(case: &Case, field: &str) -> String {
+    let text = match field {
+        "phase" => case.phase.clone(),
+        "municipality" => case.municipality.clone(),
+        "budget_category" => case.budget_category.clone(),
+        "executed" => case
+            .executed
+            .map(|e| if e { "yes" } else { "no" }.to_owned()),
+        other => panic!("{other}"),
+    };
+    text.unwrap_or_else(|| "unknown".into())
+}
+
+/// Attack 12 (selections): each `--where` folder was protected on its own, so two published
+/// side by side subtracted: `gemeente=A,B` minus `gemeente=A` gave the households of B, and
+/// a run on all minus `fase=1` minus `fase=2` those without a phase. Here every selection
+/// `--where` allows, on one field or two (each field one or two values), is set against
+/// every other on the same fields and a run on all, as their summary.json's household
+/// counts would be: no nested pair and no two disjoint ones leave 1 to 9 households.
+#[test]
+fn attack_12_selections_side_by_side_never_subtract_to_a_few_households() {
+    let config = maatpact_core::Config::default();
+    let (mut tried, mut published) = (0, 0);
+    for (n, seed) in [(51, 3), (121, 42), (300, 7)] {
+        let params = maatpact_core::SynthParams {
+            n_cases: Some(n),
+            ..maatpact_core::SynthParams::new(maatpact_core::Preset::Maatpact, seed)
+        };
+        let cases = maatpact_core::synthesize(&params, &config).unwrap().cases;
+        let fields: [&[&str]; 6] = [
+            &["phase"],
+            &["municipality"],
+            &["executed"],
+            &["budget_category"],
+            &["phase", "municipality"],
+            &["phase", "executed"],
+        ];
+        for fields in fields {
+            // Each field's conditions: one value, or two.
+            let conditions: Vec<Vec<String>> = fields
+                .iter()
+                .map(|field| {
+                    let values: BTreeSet<String> =
+                        cases.iter().map(|c| selectable_value(c, field)).collect();
+                    let values: Vec<&String> = values.iter().collect();
+                    let mut out: Vec<String> =
+                        values.iter().map(|v| format!("{field}={v}")).collect();
+                    for (i, a) in values.iter().enumerate() {
+                        for b in &values[i + 1..] {
+                            out.push(format!("{field}={a},{b}"));
+                        }
+                    }
+                    out
+                })
+                .collect();
+            let mut selections = vec![maatpact_core::Selection::default()];
+            for options in &conditions {
+                selections = selections
+                    .iter()
+                    .flat_map(|s| options.iter().map(|c| s.clone().with(c.parse().unwrap())))
+                    .collect();
+            }
+            let allowed: Vec<(String, BTreeSet<String>)> = selections
+                .iter()
+                .filter_map(|s| {
+                    tried += 1;
+                    let kept = s.select(cases.clone(), 10).ok()?;
+                    Some((s.to_string(), kept.into_iter().map(|c| c.case_id).collect()))
+                })
+                .collect();
+            published += allowed.len();
+            let all: BTreeSet<String> = cases.iter().map(|c| c.case_id.clone()).collect();
+            let all = ("all".to_owned(), all);
+            let with_all: Vec<&(String, BTreeSet<String>)> = allowed.iter().chain([&all]).collect();
+            for (name_a, a) in &with_all {
+                for (name_b, b) in &with_all {
+                    if b.is_subset(a) {
+                        let left = (a.len() - b.len()) as f64;
+                        assert!(!SMALL.contains(&left), "{n}: {name_a} − {name_b}");
+                    }
+                    if a.is_disjoint(b) && name_a < name_b {
+                        let left = (cases.len() - a.len() - b.len()) as f64;
+                        assert!(!SMALL.contains(&left), "{n}: all − {name_a} − {name_b}");
+                    }
+                }
+            }
+        }
+    }
+    // Not vacuous: many selections tried, and many allowed to be set against each other.
+    assert!(
+        tried > 600 && published > 30,
+        "{tried} tried, {published} allowed"
+    );
 }

@@ -77,7 +77,9 @@ pub struct LoadArgs {
     /// budget_category, breakthrough_payer or executed (Dutch names too; `unknown` for not
     /// recorded). Repeat for several fields: `--where fase=1 --where gemeente=Tilburg,Dongen`.
     /// Adds to (and per field replaces) the config's [filter]; the report states it.
-    /// Ignored by `validate`, which checks every row
+    /// Refused when the fields' values split the file into a group smaller than the minimum
+    /// cell size (selections side by side would subtract to it). Ignored by `validate`,
+    /// which checks every row
     #[arg(long = "where", value_name = "FIELD=VALUES")]
     pub selection: Vec<maatpact_core::Condition>,
 }

@@ -225,9 +225,9 @@ impl Selection {
     }
 
     /// The selected households. A value that no household has is refused, since it is
-    /// almost always a typo. So is a selection of fewer than `min_cell_size` households, or
-    /// one that leaves out fewer than that: published beside a run on every household, it
-    /// would give the left-out few by subtraction.
+    /// almost always a typo. So is a selection on fields whose values split the households
+    /// into a group of fewer than `min_cell_size`: other selections on the same fields could
+    /// be subtracted from it to give that group (see [`Selection::check_differences`]).
     pub fn select(&self, cases: Vec<Case>, min_cell_size: usize) -> Result<Vec<Case>> {
         for condition in &self.conditions {
             let present: std::collections::BTreeSet<Option<String>> =
@@ -243,20 +243,70 @@ impl Selection {
                 )));
             }
         }
-        let n_all = cases.len();
-        let selected: Vec<Case> = cases.into_iter().filter(|c| self.accepts(c)).collect();
-        if selected.is_empty() {
+        self.check_differences(&cases, min_cell_size)?;
+        Ok(cases.into_iter().filter(|c| self.accepts(c)).collect())
+    }
+
+    /// Two published selections are subtracted as easily as a selection and a run on all:
+    /// `gemeente=A,B` minus `gemeente=A` gives the households of B, and a run on all minus
+    /// `fase=1` minus `fase=2` gives those whose phase is not recorded. Every selection on a
+    /// set of fields is a union of the groups that the combinations of those fields' values
+    /// make (over the whole file), so each such group that holds any household must hold at
+    /// least `min_cell_size`: then whatever selections on these fields are published side by
+    /// side, with a run on all, no sum or difference of them isolates fewer households.
+    ///
+    /// Selections on different fields are each checked on their own fields; groups that only
+    /// a combination of both would make are not, which leaves coincidences open (every
+    /// phase-2 household in one municipality, say). A selection on both fields checks them.
+    fn check_differences(&self, cases: &[Case], min_cell_size: usize) -> Result<()> {
+        let mut groups: BTreeMap<Vec<Option<String>>, usize> = BTreeMap::new();
+        let mut selected = 0;
+        for case in cases {
+            let key = self
+                .conditions
+                .iter()
+                .map(|c| c.field.value_of(case))
+                .collect();
+            *groups.entry(key).or_default() += 1;
+            selected += usize::from(self.accepts(case));
+        }
+        if selected == 0 {
             return Err(Error::Data(format!(
                 "--where {self}: no household meets every condition"
             )));
         }
-        let left_out = n_all - selected.len();
-        if selected.len() < min_cell_size || (1..min_cell_size).contains(&left_out) {
-            return Err(Error::Data(format!(
-                "--where {self}: a selection must keep, and leave out, none or at least {min_cell_size} households (the minimum cell size), so that it cannot be subtracted from a run on all of them; select a larger group"
-            )));
-        }
-        Ok(selected)
+        let smallest = groups
+            .iter()
+            .filter(|&(_, &n)| n < min_cell_size)
+            .min_by_key(|&(_, &n)| n);
+        let Some((values, &n)) = smallest else {
+            return Ok(());
+        };
+        let group: Vec<String> = self
+            .conditions
+            .iter()
+            .zip(values)
+            .map(|(c, v)| format!("{} `{}`", c.field.name(), v.as_deref().unwrap_or("unknown")))
+            .collect();
+        Err(Error::Data(format!(
+            "--where {self}: the households with {} are {n}, fewer than {min_cell_size} (the minimum cell size); selections on {} published side by side (or beside a run on all) could be subtracted to give them. Select on fields whose every value{} holds at least {min_cell_size} households, {}",
+            group.join(" and "),
+            self.conditions
+                .iter()
+                .map(|c| c.field.name())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            if self.conditions.len() > 1 {
+                " combination"
+            } else {
+                ""
+            },
+            if values.iter().any(Option::is_none) {
+                "or record the missing values in the input"
+            } else {
+                "or merge small values into larger ones in the input (municipalities into a subregion, say)"
+            },
+        )))
     }
 }
 
@@ -334,16 +384,62 @@ mod tests {
         assert!("executed=maybe".parse::<Condition>().is_err());
     }
 
+    /// 30 in Tilburg (20 in phase 1), 4 in Dongen (phase 2), 15 in Goirle (12 in phase 1).
+    fn programme() -> Vec<Case> {
+        let mut cases = Vec::new();
+        for (municipality, phase_1, phase_2) in
+            [("Tilburg", 20, 10), ("Dongen", 0, 4), ("Goirle", 12, 3)]
+        {
+            for i in 0..phase_1 + phase_2 {
+                let phase = if i < phase_1 { "1" } else { "2" };
+                let id = format!("{municipality}-{i}");
+                cases.push(case(&id, Some(phase), municipality, None));
+            }
+        }
+        cases
+    }
+
+    fn refusal(selection: &str) -> Option<String> {
+        let selection = selection
+            .split(' ')
+            .fold(Selection::default(), |s, c| s.with(c.parse().unwrap()));
+        selection
+            .select(programme(), 10)
+            .err()
+            .map(|e| e.to_string())
+    }
+
     #[test]
-    fn a_selection_cannot_isolate_a_few_households() {
-        let phase_2 = Selection::default().with("phase=2".parse().unwrap());
-        assert!(phase_2.select(cases(), 2).is_ok());
-        // Two kept, two left out: fine at a minimum of 2, refused at 3.
-        assert!(phase_2.select(cases(), 3).is_err());
-        // Three kept, one left out.
-        let three = Selection::default().with("gemeente=tilburg,dongen".parse().unwrap());
-        assert!(three.select(cases(), 2).is_err());
-        assert!(three.select(cases(), 1).is_ok());
+    fn no_selections_on_the_same_fields_subtract_to_a_few_households() {
+        // Tilburg 30 (20 in phase 1), Dongen 4, Goirle 15: Dongen is too small a group for
+        // any selection by municipality (Tilburg and Dongen minus Tilburg gives it).
+        for selection in [
+            "gemeente=tilburg",
+            "gemeente=tilburg,dongen",
+            "gemeente=dongen",
+        ] {
+            let message = refusal(selection).unwrap();
+            assert!(
+                message.contains("municipality `dongen` are 4"),
+                "{selection}: {message}"
+            );
+        }
+        // Phase 1 (32) and phase 2 (17) are large groups.
+        assert_eq!(refusal("fase=1"), None);
+        assert_eq!(refusal("fase=2"), None);
+        // Phase by municipality: Goirle's 3 in phase 2 (Goirle minus its phase 1), the
+        // smallest group named.
+        let message = refusal("fase=1 gemeente=goirle,tilburg").unwrap();
+        assert!(
+            message.contains("phase `2` and municipality `goirle` are 3"),
+            "{message}"
+        );
+        // A run on all, minus phase 1, minus phase 2: those without a phase.
+        let mut cases = programme();
+        cases.extend((0..3).map(|i| case(&format!("x{i}"), None, "Tilburg", None)));
+        let phase_1 = Selection::default().with("fase=1".parse().unwrap());
+        let message = phase_1.select(cases, 10).unwrap_err().to_string();
+        assert!(message.contains("phase `unknown` are 3"), "{message}");
     }
 
     #[test]
