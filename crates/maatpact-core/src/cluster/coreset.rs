@@ -152,6 +152,25 @@ impl CoreSetModel {
         next
     }
 
+    /// Cocktail `k` started afresh, as [`Self::with_core`] starts one: its share from the
+    /// support of `core` (the others scaled to make room), its core probabilities initial.
+    fn restarted(&self, k: usize, support: f64) -> CoreSetModel {
+        let mut next = self.clone();
+        let share = (support / 2.0).clamp(0.01, 0.5);
+        let others = 1.0 - next.shares[k + 1];
+        for (class, s) in next.shares.iter_mut().enumerate() {
+            *s = if class == k + 1 {
+                share
+            } else if others > 0.0 {
+                *s * (1.0 - share) / others
+            } else {
+                (1.0 - share) / (self.shares.len() - 1) as f64
+            };
+        }
+        next.core_probabilities[k] = vec![INITIAL_CORE_PROBABILITY; self.cores[k].len()];
+        next
+    }
+
     /// Per unit, the log joint probability of each class, into `out` (`k + 1` per unit).
     fn log_joint(&self, data: &Data, unit: usize, out: &mut [f64]) {
         let ln1b: f64 = self.background.iter().map(|&b| (1.0 - b).ln()).sum();
@@ -947,7 +966,18 @@ fn refine_one(data: &Data, mut current: Fitted, k: usize, anchor: &[usize]) -> F
             if jaccard(&core, anchor) < MIN_NUANCE_JACCARD {
                 continue;
             }
-            if let Some(next) = try_core(data, &current, k, core, |f| f.core_is_cocktail(k)) {
+            // From the model as it stands, and from the cocktail started afresh on the moved
+            // core: a reference the data do not hold as it is has collapsed to a sliver
+            // (its households taken by a neighbour), and a few EM steps from there do not
+            // win them back even for the core that holds them.
+            let fresh = Fitted {
+                model: current.model.restarted(k, data.support(&core)),
+                length: current.length,
+            };
+            let valid = |f: &Fitted| f.core_is_cocktail(k);
+            let moved = try_core(data, &current, k, core.clone(), valid)
+                .or_else(|| try_core(data, &fresh, k, core, valid));
+            if let Some(next) = moved {
                 current = next;
                 improved = true;
             }
