@@ -490,7 +490,11 @@ pub struct Vocabulary {
 impl From<Vec<TagDef>> for Vocabulary {
     fn from(tags: Vec<TagDef>) -> Self {
         // Serialised vocabularies were valid when written; a clash would only drop a synonym.
-        let lookup = build_lookup(tags.iter().map(|t| (&t.id, &t.synonyms))).unwrap_or_default();
+        let lookup = build_lookup(
+            tags.iter()
+                .map(|t| (&t.id, &t.synonyms, [&t.label_nl, &t.label_en])),
+        )
+        .unwrap_or_default();
         Vocabulary { tags, lookup }
     }
 }
@@ -504,7 +508,10 @@ impl From<Vocabulary> for Vec<TagDef> {
 impl Vocabulary {
     /// A vocabulary from tag definitions; ids and synonyms must not clash.
     pub fn new(tags: Vec<TagDef>) -> std::result::Result<Vocabulary, String> {
-        let lookup = build_lookup(tags.iter().map(|t| (&t.id, &t.synonyms)))?;
+        let lookup = build_lookup(
+            tags.iter()
+                .map(|t| (&t.id, &t.synonyms, [&t.label_nl, &t.label_en])),
+        )?;
         for tag in &tags {
             if lookup_key(&tag.id) != tag.id {
                 return Err(format!(
@@ -579,7 +586,23 @@ impl Vocabulary {
     }
 }
 
+/// Every id, synonym and label, by [`lookup_key`], to its entry's index. Ids and synonyms
+/// must not clash; a label names its entry only where no id or synonym took its key
+/// ("Werk en opleiding", a tag's own Dutch label, was not read until labels counted).
 fn build_lookup<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a Vec<String>, [&'a String; 2])>,
+) -> std::result::Result<HashMap<String, u32>, String> {
+    let entries: Vec<_> = entries.collect();
+    let mut lookup = names_lookup(entries.iter().map(|&(id, synonyms, _)| (id, synonyms)))?;
+    for (index, (_, _, labels)) in entries.iter().enumerate() {
+        for label in labels {
+            lookup.entry(lookup_key(label)).or_insert(index as u32);
+        }
+    }
+    Ok(lookup)
+}
+
+fn names_lookup<'a>(
     entries: impl Iterator<Item = (&'a String, &'a Vec<String>)>,
 ) -> std::result::Result<HashMap<String, u32>, String> {
     let mut lookup: HashMap<String, u32> = HashMap::new();
@@ -614,8 +637,12 @@ pub struct Catalogue {
 
 impl From<Vec<BottleneckDef>> for Catalogue {
     fn from(bottlenecks: Vec<BottleneckDef>) -> Self {
-        let lookup =
-            build_lookup(bottlenecks.iter().map(|b| (&b.id, &b.synonyms))).unwrap_or_default();
+        let lookup = build_lookup(
+            bottlenecks
+                .iter()
+                .map(|b| (&b.id, &b.synonyms, [&b.label_nl, &b.label_en])),
+        )
+        .unwrap_or_default();
         Catalogue {
             bottlenecks,
             lookup,
@@ -632,7 +659,11 @@ impl From<Catalogue> for Vec<BottleneckDef> {
 impl Catalogue {
     /// A catalogue from bottleneck definitions; ids and synonyms must not clash.
     pub fn new(bottlenecks: Vec<BottleneckDef>) -> std::result::Result<Catalogue, String> {
-        let lookup = build_lookup(bottlenecks.iter().map(|b| (&b.id, &b.synonyms)))?;
+        let lookup = build_lookup(
+            bottlenecks
+                .iter()
+                .map(|b| (&b.id, &b.synonyms, [&b.label_nl, &b.label_en])),
+        )?;
         Ok(Catalogue {
             bottlenecks,
             lookup,
@@ -675,6 +706,29 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A tag or bottleneck written as its own label, Dutch or English, is read as it.
+    #[test]
+    fn every_label_names_its_own_entry() {
+        let config = Config::default();
+        let vocabulary = &config.vocabulary;
+        for (i, tag) in vocabulary.tags.iter().enumerate() {
+            for label in [&tag.label_nl, &tag.label_en] {
+                assert_eq!(vocabulary.resolve(label), Ok(TagId(i as u32)), "{label}");
+            }
+        }
+        let catalogue = &config.catalogue;
+        for (i, bottleneck) in catalogue.bottlenecks().iter().enumerate() {
+            for label in [&bottleneck.label_nl, &bottleneck.label_en] {
+                let found = catalogue.resolve(label);
+                assert_eq!(found, Ok(BottleneckId(i as u32)), "{label}");
+            }
+        }
+        assert_eq!(
+            vocabulary.resolve("Werk en opleiding"),
+            vocabulary.resolve("werk_opleiding")
+        );
+    }
 
     /// (min_cell_size, dominance_n, dominance_k) and whether it is weaker than (10, 2, 85).
     #[test]

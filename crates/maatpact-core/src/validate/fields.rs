@@ -127,12 +127,37 @@ pub const FIELDS: &[(Field, &str, &[&str])] = &[
     (Field::TrueCluster, "true_cluster", &["ware_cluster"]),
 ];
 
-/// The field a header names, if any.
+/// The field a header names, if any. A unit after the name (`Huidig (€)`, `Dreigend in
+/// euro`, `Maatwerk [EUR]`) is not part of it: such columns were ignored as unknown, and
+/// a run published € 0 for every cost.
 pub fn field_for_header(header: &str) -> Option<Field> {
-    let key = header_key(header);
+    let key = header_key(without_unit(header));
     FIELDS.iter().find_map(|(field, name, aliases)| {
         (header_key(name) == key || aliases.iter().any(|a| header_key(a) == key)).then_some(*field)
     })
+}
+
+/// The header without a trailing currency unit, in brackets or after `in`.
+fn without_unit(header: &str) -> &str {
+    let trimmed = header.trim();
+    let lower = trimmed.to_lowercase();
+    for unit in ["€", "euro", "eur", "euros"] {
+        for form in [
+            format!("({unit})"),
+            format!("[{unit}]"),
+            format!("(in {unit})"),
+            format!("in {unit}"),
+            unit.to_owned(),
+        ] {
+            if let Some(rest) = lower.strip_suffix(&form)
+                && rest.ends_with([' ', '_', '-'])
+                && lower.len() == trimmed.len()
+            {
+                return trimmed[..rest.len()].trim_end_matches([' ', '_', '-']);
+            }
+        }
+    }
+    trimmed
 }
 
 /// The canonical column name of a field.
@@ -142,4 +167,31 @@ pub fn field_name(field: Field) -> &'static str {
         .find(|(f, _, _)| *f == field)
         .map(|(_, name, _)| *name)
         .expect("every field has a name")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_currency_unit_after_a_header_is_not_part_of_its_name() {
+        for header in [
+            "Huidig (€)",
+            "huidig [EUR]",
+            "Huidig in euro",
+            "huidig_eur",
+            "Huidig €",
+            "Huidig (in euro)",
+        ] {
+            assert_eq!(
+                field_for_header(header),
+                field_for_header("huidig"),
+                "{header}"
+            );
+        }
+        assert!(field_for_header("huidig").is_some());
+        // Not a unit: a word that only ends like one.
+        assert_eq!(without_unit("Amateur"), "Amateur");
+        assert_eq!(field_for_header("Neuro"), None);
+    }
 }

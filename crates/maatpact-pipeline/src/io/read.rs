@@ -199,6 +199,22 @@ fn decode<'b>(source: &str, bytes: &'b [u8], notices: &mut Vec<Issue>) -> Result
                     ),
                 ));
             }
+            // A file that holds UTF-8 letters (ë, é written as two bytes) is UTF-8 with a
+            // stray byte from elsewhere, not Windows-1252: decoding all of it as 1252 turned
+            // every "Súdwest" into "SÃºdwest" and named no row.
+            if body.utf8_chunks().any(|chunk| !chunk.valid().is_ascii()) {
+                let offset = err.valid_up_to();
+                return Err(fatal(
+                    source,
+                    Some(line_of(body, offset)),
+                    Some(column_at(body, offset)),
+                    format!(
+                        "the file is UTF-8, but byte {} (0x{:02X}) is not: probably a letter pasted from another program (é or ë in Windows-1252); retype it, or save the file again as CSV UTF-8",
+                        offset + 1,
+                        body[offset]
+                    ),
+                ));
+            }
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
             notices.push(Issue::new(
                 IssueCode::Windows1252,
@@ -261,6 +277,31 @@ fn read_in_pieces(source: &str, bytes: &[u8], piece_bytes: usize) -> Result<RawT
             Some(line),
             Some(column_at(text.as_bytes(), offset)),
             "a quote opened here is never closed".into(),
+        ));
+    }
+    if let Some(quote) = shape.text_after_quote {
+        let bytes = text.as_bytes();
+        let after: String = text[quote.closed.1 + 1..]
+            .chars()
+            .take_while(|&c| c != '\n' && c != delimiter)
+            .take(20)
+            .collect();
+        let lines = match quote.closed.0 - quote.opened.0 {
+            1 => format!(", and line {} was read into this one cell", quote.closed.0),
+            _ => format!(
+                ", and lines {}–{} were read into this one cell",
+                quote.opened.0 + 1,
+                quote.closed.0
+            ),
+        };
+        return Err(fatal(
+            source,
+            Some(quote.opened.0),
+            Some(column_at(bytes, quote.opened.1)),
+            format!(
+                "a quote opened here closes in line {} followed by text (`\"{after}`) instead of a delimiter or the end of the line: a quote is probably never closed here{lines}. Close the quote at the end of this cell, or remove it, and double any quote inside a quoted cell",
+                quote.closed.0
+            ),
         ));
     }
     // Records before an oversized cell are still read, for the header that names its column;

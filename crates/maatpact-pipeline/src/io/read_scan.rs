@@ -16,11 +16,25 @@ use super::read::MAX_CELL_BYTES;
 pub(super) struct TextShape {
     /// The line and byte offset of a quote that is never closed.
     pub unclosed_quote: Option<(usize, usize)>,
+    /// A quoted cell over several lines whose closing quote is followed by text rather than
+    /// a delimiter or the end of the line: the quote that opened it was almost always never
+    /// closed, and the lines after it were read into the cell up to the next quote, so
+    /// whole records vanished without a finding.
+    pub text_after_quote: Option<TextAfterQuote>,
     /// The first cell longer than [`MAX_CELL_BYTES`].
     pub oversized: Option<OversizedCell>,
     /// Record starts, as (byte offset, line), at least `piece_bytes` apart; the first is the
     /// start of the text. Every record lies wholly between two of them.
     pub cuts: Vec<(usize, usize)>,
+}
+
+/// Where a quoted cell opens, and where its closing quote is followed by text.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct TextAfterQuote {
+    /// The line and byte offset of the opening quote.
+    pub opened: (usize, usize),
+    /// The line and byte offset of the closing quote.
+    pub closed: (usize, usize),
 }
 
 /// A cell longer than [`MAX_CELL_BYTES`].
@@ -42,6 +56,7 @@ pub(super) fn scan(text: &str, delimiter: u8, piece_bytes: usize) -> TextShape {
     let bytes = text.as_bytes();
     let mut shape = TextShape {
         unclosed_quote: None,
+        text_after_quote: None,
         oversized: None,
         cuts: vec![(0, 1)],
     };
@@ -73,17 +88,26 @@ pub(super) fn scan(text: &str, delimiter: u8, piece_bytes: usize) -> TextShape {
         if position != record_start && bytes[position - 1] != delimiter {
             continue;
         }
+        let opened = (line, position);
         loop {
             let Some(close) = memchr(b'"', &bytes[at..]) else {
-                shape.unclosed_quote = Some((line, position));
+                shape.unclosed_quote = Some(opened);
                 return shape;
             };
             line += memchr_iter(b'\n', &bytes[at..at + close]).count();
             at += close + 1;
-            if bytes.get(at) == Some(&b'"') {
-                at += 1;
-            } else {
-                break;
+            match bytes.get(at) {
+                Some(&b'"') => at += 1,
+                // Only across lines: on one line the cell keeps the text (`"5000" extra`
+                // reads as `5000 extra`), which the cell's own check then names.
+                Some(&next) if next != b'\n' && next != delimiter && line > opened.0 => {
+                    shape.text_after_quote.get_or_insert(TextAfterQuote {
+                        opened,
+                        closed: (line, at - 1),
+                    });
+                    break;
+                }
+                _ => break,
             }
         }
     }
@@ -206,6 +230,28 @@ mod tests {
             scan("a;b\nx;\"y,2\n", b';', usize::MAX).unclosed_quote,
             Some((2, 6))
         );
+    }
+
+    #[test]
+    fn finds_text_after_a_closing_quote() {
+        let after = |text: &str| {
+            scan(text, b';', usize::MAX)
+                .text_after_quote
+                .map(|t| (t.opened.0, t.closed.0))
+        };
+        // A note whose quote is never closed swallows the next line up to its first quote.
+        assert_eq!(
+            after("a;b\n1;\"nee, volgt\n2;zie \"verslag\" van mei\n"),
+            Some((2, 3))
+        );
+        // Quoted cells closed properly, doubled quotes and quotes inside cells are fine, and
+        // so is text after a quote on the quote's own line (the cell's check names it).
+        assert_eq!(after("a;b\n1;\"5000\" extra\n"), None);
+        assert_eq!(
+            after("a;b\n1;\"x\ny\";2\n\"q \"\"r\"\"\"\n5\" scherm;3\n"),
+            None
+        );
+        assert_eq!(after("a;b\n1;\"x\""), None);
     }
 
     #[test]
