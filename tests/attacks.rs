@@ -289,11 +289,16 @@ fn attack_4_clusters_cannot_be_completed_from_other_tables() {
             unknown.insert(row["cluster"].clone());
         }
     }
-    assert_ne!(
-        unknown.len(),
-        1,
-        "overall minus the rest gives cluster {unknown:?}"
-    );
+    // The subtraction needs the overall count (hidden, and then `audit` checks every
+    // other way to it).
+    let overall = p.table("savings_overall.csv");
+    if num(&overall[0], "n_cases").is_some() {
+        assert_ne!(
+            unknown.len(),
+            1,
+            "overall minus the rest gives cluster {unknown:?}"
+        );
+    }
     let n_in_no_cluster = &p.summary()["n_in_no_cluster"];
     let size_zero = attacked.cluster_of.values().filter(|&&c| c == 0).count();
     if (1..10).contains(&size_zero) {

@@ -113,6 +113,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let summary = summary?;
+    if summary.agrees_with.len() < 2 {
+        eprintln!(
+            "warning: this folder could not publish its counts as `maatpact mine` and `maatpact cluster` publish them on these cases without exposing a figure (it agrees with: {}); do not publish their folders beside it",
+            if summary.agrees_with.is_empty() {
+                "neither".to_owned()
+            } else {
+                summary.agrees_with.join(", ")
+            }
+        );
+    }
     if args.timings {
         let peak = |mib: Option<f64>| mib.map_or(String::new(), |m| format!(", peak {m:.0} MiB"));
         let load_peak = bars.peaks.borrow().first().copied().flatten();

@@ -78,6 +78,9 @@ pub(crate) struct Unit {
     pub cost: f64,
     /// Never chosen as a partner while any other candidate exists (the overall total).
     pub keep: bool,
+    /// The counts as another folder of the same cases publishes them: `Some(None)` shown
+    /// (never hidden here), `Some(Some(reason))` hidden. See [`LinkedModel::fix_counts`].
+    pub fixed_counts: Option<Option<Suppression>>,
     /// Primary suppression of the unit's amounts, decided from the households' values.
     pub amount_primary: Option<Suppression>,
     /// Whether hiding the unit leaves it out of the publication altogether (an itemset is
@@ -141,6 +144,7 @@ impl LinkedModel {
             label: label.into(),
             cost,
             keep: false,
+            fixed_counts: None,
             amount_primary: None,
             omitted_when_hidden: false,
             counts: Vec::new(),
@@ -152,6 +156,41 @@ impl LinkedModel {
     /// Marks a unit as one to keep published unless nothing else can protect a figure.
     pub fn keep(&mut self, unit: UnitId) {
         self.units[unit.index()].keep = true;
+    }
+
+    /// Fixes a unit's counts as another folder of the same cases publishes them (`None`:
+    /// shown; a reason: hidden). Two folders protected each on its own could be combined:
+    /// a count one shows could be the partner that protects a hidden figure of the other.
+    /// A shown count is then never a partner here (its amounts still may be hidden), and
+    /// a hidden one starts hidden.
+    ///
+    /// `shown` names the count cells the other folder shows: an outsider knows their
+    /// values, which is added as relations, so that a unit this folder must hide for a
+    /// count the other does not publish (a tag's households with a KBA) is protected
+    /// knowing its households.
+    pub fn fix_counts(&mut self, unit: UnitId, hidden: Option<Suppression>, shown: &[String]) {
+        self.units[unit.index()].fixed_counts = Some(hidden);
+        if hidden.is_some() {
+            return;
+        }
+        let known: Vec<(CellId, f64)> = self.units[unit.index()]
+            .counts
+            .iter()
+            .filter(|c| shown.contains(&self.cells[c.index()].name))
+            .filter_map(|&c| Some((c, self.cells[c.index()].value?)))
+            .collect();
+        for (cell, value) in known {
+            self.add_relation(vec![(cell, 1.0)], Sense::Eq, value);
+        }
+    }
+
+    /// The names of a unit's count cells.
+    pub fn count_names(&self, unit: UnitId) -> Vec<String> {
+        self.units[unit.index()]
+            .counts
+            .iter()
+            .map(|c| self.cells[c.index()].name.clone())
+            .collect()
     }
 
     /// Marks a unit that, hidden, is left out of the publication rather than shown as `.`.

@@ -44,10 +44,11 @@ pub fn protect(model: &LinkedModel, thresholds: &PrivacyThresholds) -> Result<Pa
                 let value = model.cells[c.index()].value.unwrap_or(0.0);
                 value >= 0.5 && value < min_cell - 0.5
             });
-            match (small, unit.amount_primary) {
-                (true, _) => Visibility::Hidden(Suppression::SmallCell),
-                (false, Some(reason)) => Visibility::AmountsHidden(reason),
-                (false, None) => Visibility::Shown,
+            match (unit.fixed_counts, small, unit.amount_primary) {
+                (Some(Some(reason)), _, _) => Visibility::Hidden(reason),
+                (_, true, _) => Visibility::Hidden(Suppression::SmallCell),
+                (_, false, Some(reason)) => Visibility::AmountsHidden(reason),
+                (_, false, None) => Visibility::Shown,
             }
         })
         .collect();
@@ -188,7 +189,12 @@ fn partners(
     violation: &Violation,
 ) -> Vec<(UnitId, Suppression)> {
     let part = violation.part;
-    let open = |unit: UnitId| !visibility[unit.index()].hides(part);
+    // Counts another folder shows stay shown: hiding them here would protect nothing.
+    let open = |unit: UnitId| {
+        let shown_elsewhere =
+            part == Part::Count && model.units[unit.index()].fixed_counts == Some(None);
+        !visibility[unit.index()].hides(part) && !shown_elsewhere
+    };
     let is_empty = |unit: UnitId| {
         model.units[unit.index()]
             .counts

@@ -3,9 +3,12 @@
 
 use std::path::Path;
 
-use maatpact_core::{ClusterResult, Config, ValidClusterParams, Validated, cluster, confirm};
+use maatpact_core::{
+    ClusterResult, Config, MiningParams, RuleParams, ValidClusterParams, Validated, cluster,
+    confirm,
+};
 
-use super::analysis::tag_matrix;
+use super::analysis::{mine_tables, tag_matrix};
 use super::folder::{Folder, INTERNAL_README, publish_with_internal};
 use super::internal::assignments;
 use crate::error::Result;
@@ -36,15 +39,24 @@ pub fn run_cluster(
 ) -> Result<ClusterOutcome> {
     let matrix = tag_matrix(&validated.cases, &validated.vocabulary);
     let result = cluster(&matrix, params, &config.cocktails, &validated.vocabulary)?;
+    // Mined as `mine` and `run` mine by default, for the counts their folders publish (see
+    // `publish`), but not published here.
+    let mined = mine_tables(
+        &matrix,
+        config,
+        &MiningParams::default(),
+        &RuleParams::default(),
+    )?;
     let mut publication = publish(&Sources {
         cases: &validated.cases,
         config,
         vocabulary: &validated.vocabulary,
         clustering: Some(&result),
-        mining: None,
+        mining: Some(&mined),
         issues: None,
         savings: None,
     })?;
+    publication.mining = None;
     publication.confirmation = confirm_references.then(|| {
         let confirmation = confirm(&matrix, &config.cocktails);
         ConfirmedCocktail::rows_of(&confirmation, &config.cocktails, &validated.vocabulary)
@@ -57,6 +69,9 @@ pub fn run_cluster(
     let summary = serde_json::json!({
         "format_version": 2,
         "n_cases": publication.n_cases,
+        // Whether `mine`'s folder of the same cases may be published beside this one (see
+        // run's summary.json).
+        "agrees_with": &["mine"][..publication.agrees_with_layers],
         "selection": super::folder::selection_of(config),
     });
     folder.add("summary.json", super::folder::json_bytes(&summary)?);

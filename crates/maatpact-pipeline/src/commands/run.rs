@@ -116,6 +116,11 @@ pub struct Summary {
     pub lang: Lang,
     /// The households analysed (`--where`, `[filter]`), or `null` for all.
     pub selection: Option<String>,
+    /// The folders of `maatpact mine` and `maatpact cluster` on the same cases (default
+    /// mining settings) whose counts this folder publishes as they do, so that they may be
+    /// published beside it. A folder left out here must not be: this one could not keep
+    /// its counts without exposing a figure, and hides some of them instead.
+    pub agrees_with: Vec<String>,
     /// Every file written, sorted.
     pub files: Vec<String>,
 }
@@ -366,6 +371,10 @@ fn summary(
         weak_disclosure_thresholds: settings.load.config.privacy.weaker_than_default(),
         lang: settings.lang,
         selection: super::folder::selection_of(&settings.load.config),
+        agrees_with: ["mine", "cluster"][..publication.agrees_with_layers]
+            .iter()
+            .map(|&c| c.to_owned())
+            .collect(),
         files,
     }
 }

@@ -137,6 +137,7 @@ impl Gathered {
             n_hidden_rows: pattern.n_hidden(),
             confirmation: None,
             outlook: None,
+            agrees_with_layers: 0,
         }
     }
 }

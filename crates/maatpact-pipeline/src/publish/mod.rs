@@ -15,10 +15,12 @@ pub use figures::UNKNOWN;
 pub use outlook::{OutlookTables, ProgrammeReturn, RegionTable, SensitivityRow, outlook_tables};
 pub use rows::*;
 
-use maatpact_core::publication::{FigureSettings, LinkInput, link};
+use std::collections::BTreeMap;
+
+use maatpact_core::publication::{FigureSettings, LinkInput, Linked, RowKey, link};
 use maatpact_core::{
-    Case, ClusterResult, Config, Cooccurrence, Disclosed, Issue, MiningResult, PrivacyThresholds,
-    Rule, Vocabulary, protect,
+    Case, ClusterResult, Config, Cooccurrence, Disclosed, Issue, MiningResult, Pattern,
+    PrivacyThresholds, Rule, Suppression, Vocabulary, protect,
 };
 
 use crate::error::Result;
@@ -46,6 +48,9 @@ pub struct Publication {
     /// Programme costs, horizon, sensitivity and region scenario (`run`): set by the
     /// command after [`publish`], as every figure in it derives from published ones.
     pub outlook: Option<OutlookTables>,
+    /// The smaller folders of the same cases (`mine`, then `cluster`) whose counts this
+    /// one keeps as they publish them: 0 to 2 (see [`publish`]).
+    pub agrees_with_layers: usize,
 }
 
 /// The results of mining, as [`publish`] needs them.
@@ -84,9 +89,89 @@ pub struct Sources<'a> {
 
 /// Computes every table of `sources` and protects them together: one linked model of all
 /// their rows, one pattern of what to hide.
+///
+/// The folders of one set of cases nest: `mine` publishes the households, tags and tag
+/// sets; `cluster` also the clusters; `run` everything. Each folder keeps the counts of the
+/// smaller ones as those publish them, each protected with the counts before it fixed, so
+/// that no folder shows a count another one hides as a partner. Protected each on its
+/// own, `mine`'s tag totals set beside `run`'s folder gave cluster × tag counts of 1 and 3
+/// households exactly (found by `maatpact audit` on the combination). The layers assume the
+/// same mining settings in each command (the defaults).
 pub fn publish(sources: &Sources<'_>) -> Result<Publication> {
-    let thresholds = sources.config.privacy;
+    let mining = Sources {
+        clustering: None,
+        issues: None,
+        savings: None,
+        ..*sources
+    };
+    let clustering = Sources {
+        issues: None,
+        savings: None,
+        ..*sources
+    };
+    // The counts of each smaller folder, with those of the folders before it.
+    let mut layers: Vec<Elsewhere> = vec![BTreeMap::new()];
+    for layer in [mining, clustering] {
+        let smaller = layer.mining.is_some() && layer_count(&layer) < layer_count(sources);
+        if !smaller {
+            continue;
+        }
+        let before = layers.last().expect("the empty layer");
+        let gathered = disclose::Gathered::new(&layer);
+        let Ok((linked, pattern)) = protected(&layer, &gathered, before) else {
+            break;
+        };
+        let mut fixed = before.clone();
+        for (key, unit) in linked.units {
+            let hidden = pattern.visibility(unit).reason();
+            fixed.insert(key, (hidden, linked.model.count_names(unit)));
+        }
+        layers.push(fixed);
+    }
     let gathered = disclose::Gathered::new(sources);
+    // A figure only counts the smaller folders show could protect leaves this folder no
+    // way to agree with them: it then agrees with fewer (the caller says so), never with
+    // a figure exposed.
+    let mut layers = layers.into_iter().enumerate().rev();
+    loop {
+        let (agrees, fixed) = layers.next().expect("the empty layer");
+        match protected(sources, &gathered, &fixed) {
+            Ok((linked, pattern)) => {
+                let mut publication = gathered.disclose(&linked.units, &pattern, sources);
+                publication.agrees_with_layers = agrees;
+                return Ok(publication);
+            }
+            Err(err) if fixed.is_empty() => return Err(err),
+            Err(_) => continue,
+        }
+    }
+}
+
+/// Per row, its counts as a smaller folder publishes them: hidden (and why), or shown
+/// (the names of the count cells it shows).
+type Elsewhere = BTreeMap<RowKey, (Option<Suppression>, Vec<String>)>;
+
+/// How many of the table groups (mining, clustering, data quality, savings) `sources` has.
+fn layer_count(sources: &Sources<'_>) -> usize {
+    [
+        sources.mining.is_some(),
+        sources.clustering.is_some(),
+        sources.issues.is_some(),
+        sources.savings.is_some(),
+    ]
+    .into_iter()
+    .filter(|&present| present)
+    .count()
+}
+
+/// The linked model of `sources` and what to hide of it, with the counts of the rows in
+/// `fixed` as another folder publishes them.
+fn protected(
+    sources: &Sources<'_>,
+    gathered: &disclose::Gathered,
+    fixed: &Elsewhere,
+) -> Result<(Linked, Pattern)> {
+    let thresholds = sources.config.privacy;
     let input = LinkInput {
         rows: gathered.rows(sources),
         attribution: sources.savings.map(|s| s.attribution).unwrap_or_default(),
@@ -94,7 +179,12 @@ pub fn publish(sources: &Sources<'_>) -> Result<Publication> {
         truth: true,
         min_cell_size: thresholds.min_cell_size,
     };
-    let linked = link(&input);
+    let mut linked = link(&input);
+    for (key, (hidden, shown)) in fixed {
+        if let Some(&unit) = linked.units.get(key) {
+            linked.model.fix_counts(unit, *hidden, shown);
+        }
+    }
     let pattern = protect(&linked.model, &thresholds)?;
-    Ok(gathered.disclose(&linked.units, &pattern, sources))
+    Ok((linked, pattern))
 }

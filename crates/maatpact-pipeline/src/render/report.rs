@@ -298,9 +298,19 @@ fn cocktails(cx: &Context<'_>, savings: &SavingsTables, clustering: &ClusterTabl
         rows,
     ));
     if let Some(n) = &clustering.n_in_no_cluster {
+        // A hidden count is no number to start a sentence with (". huishoudens …").
+        let how_many = match n.shown() {
+            Some(_) => cx.count(n),
+            None => cx
+                .t(
+                    "Een aantal (verborgen om huishoudens te beschermen)",
+                    "A number of (hidden to protect households)",
+                )
+                .to_owned(),
+        };
         blocks.push(Block::Paragraph(format!(
             "{} {}",
-            cx.count(n),
+            how_many,
             cx.t(
                 "huishoudens vallen in geen cluster: ze horen bij geen stabiele groep en worden daarom niet bij een cocktail geteld. Hun kosten en baten staan in de tabellen onder cluster 0 (geen cluster).",
                 "households are in no cluster: they belong to no stable group and are therefore not counted in any cocktail. Their costs and benefits are listed under cluster 0 (no cluster) in the tables.",
