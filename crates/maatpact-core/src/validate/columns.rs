@@ -68,13 +68,16 @@ impl Validator<'_> {
                 None => columns.fields.push((field, index)),
             }
         } else if header.trim().is_empty() {
-            let holds_values = rows
+            let first = rows
                 .iter()
-                .any(|r| r.get(index).is_some_and(|c| !c.trim().is_empty()));
-            if holds_values {
+                .find(|r| r.get(index).is_some_and(|c| !c.trim().is_empty()));
+            if let Some(first) = first {
+                // The header row is where the column is, the first value where to look: a
+                // value in a column without header is most often a stray delimiter there.
                 let message = format!(
-                    "column {} has no header but holds values; it is ignored",
-                    index + 1
+                    "column {} has no header but holds values (the first in row {}: a stray delimiter there?); it is ignored",
+                    index + 1,
+                    first.row
                 );
                 self.push(IssueCode::ExtraColumn, at.0, at.1, message, None);
             }

@@ -181,7 +181,7 @@ impl<'l> RowChecker<'l> {
                     Some(raw.row),
                     Some(index),
                     format!(
-                        "cell holds what looks like a BSN (9 digits that pass the elfproef); maatpact refuses personal data: {PSEUDONYMISE_HINT}, and remove BSNs from free text"
+                        "cell holds what looks like a BSN (9 digits, or 8 with the leading zero left out, that pass the elfproef); maatpact refuses personal data: {PSEUDONYMISE_HINT}, and remove BSNs from free text"
                     ),
                     Some(mask(digits)),
                 );

@@ -591,10 +591,13 @@ impl View<'_> {
             .zip(self.tag_counts)
             .map(|(tag, &n)| {
                 let unit = self.unit(&RowKey::TagSet(vec![tag.id.clone()]));
+                // tags.csv shows the count only: a row whose amounts (in
+                // savings_per_tag.csv) are hidden is not flagged here.
+                let n = self.pattern.disclose(unit, Part::Count, n);
                 TagRow {
                     tag: self.tag_name(&tag.id),
-                    n: self.pattern.disclose(unit, Part::Count, n),
-                    suppressed: self.reason(unit),
+                    suppressed: n.suppression(),
+                    n,
                 }
             })
             .collect()
