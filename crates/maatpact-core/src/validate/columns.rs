@@ -93,6 +93,21 @@ impl Validator<'_> {
                 }
                 None => columns.one_hot.push((tag, index)),
             }
+        } else if marks_problems(rows, index) {
+            // A column of x's under a name the vocabulary lacks is a problem nobody listed,
+            // not a note: ignoring it lost the problem of every household marked.
+            if self.options.unknown_tags == super::UnknownTags::Keep {
+                let tag = self.vocabulary.intern(header);
+                columns.one_hot.push((tag, index));
+            } else {
+                let suggestion = self.config.vocabulary.resolve(header).err().flatten();
+                let message = format!(
+                    "column holds problem marks (x, 1) but `{}` is not a known problem tag{}; rename it, add the tag to the vocabulary with --config, or accept new tags with --unknown-tags keep",
+                    header.trim(),
+                    crate::config::did_you_mean(suggestion.as_deref())
+                );
+                self.push(IssueCode::UnknownTag, at.0, at.1, message, None);
+            }
         } else {
             let message = "unknown column is ignored".into();
             self.push(IssueCode::ExtraColumn, at.0, at.1, message, None);
@@ -119,4 +134,18 @@ impl Validator<'_> {
             );
         }
     }
+}
+
+/// Whether a column reads as one-hot problem marks: every cell empty, `x`, `✓`, `1` or `0`,
+/// and at least one marked.
+fn marks_problems(rows: &[RawRow], index: usize) -> bool {
+    let mut marked = false;
+    for cell in rows.iter().filter_map(|r| r.get(index)).map(str::trim) {
+        match cell {
+            "" | "0" => {}
+            "x" | "X" | "✓" | "1" => marked = true,
+            _ => return false,
+        }
+    }
+    marked
 }
