@@ -269,7 +269,16 @@ pub fn read_delimited(source: &str, bytes: &[u8]) -> Result<RawTable> {
 fn read_in_pieces(source: &str, bytes: &[u8], piece_bytes: usize) -> Result<RawTable> {
     let mut notices = Vec::new();
     let text = one_line_ending(decode(source, bytes, &mut notices)?);
-    let delimiter = sniff_delimiter(&text);
+    // Excel's "CSV for Excel" names its delimiter on a first line of its own (`sep=;`).
+    let excel_sep = text
+        .lines()
+        .next()
+        .and_then(|line| line.trim().strip_prefix("sep="))
+        .and_then(|rest| {
+            let mut chars = rest.chars();
+            chars.next().filter(|_| chars.next().is_none())
+        });
+    let delimiter = excel_sep.unwrap_or_else(|| sniff_delimiter(&text));
     let shape = scan(&text, delimiter as u8, piece_bytes);
     if let Some((line, offset)) = shape.unclosed_quote {
         return Err(fatal(
@@ -334,6 +343,9 @@ fn read_in_pieces(source: &str, bytes: &[u8], piece_bytes: usize) -> Result<RawT
         notices,
         ..RawTable::default()
     };
+    if excel_sep.is_some() {
+        records.next();
+    }
     if let Some(header) = records.next() {
         table.header_row = header.row;
         table.headers = header.cells().map(|h| h.trim().to_owned()).collect();
@@ -513,6 +525,20 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(rows, one_reader(&text, b';')[1..].to_vec());
         }
+    }
+
+    #[test]
+    fn an_excel_sep_line_names_the_delimiter_and_is_no_header() {
+        let table =
+            read_delimited("t.csv", b"sep=;\r\ncase_id;problems\r\nA1;wonen,ggz\r\n").unwrap();
+        assert_eq!(table.delimiter, Some(';'));
+        assert_eq!(table.header_row, 2);
+        assert_eq!(table.headers, ["case_id", "problems"]);
+        assert_eq!(table.rows[0].row, 3);
+        assert_eq!(
+            table.rows[0].cells().collect::<Vec<_>>(),
+            ["A1", "wonen,ggz"]
+        );
     }
 
     #[test]
