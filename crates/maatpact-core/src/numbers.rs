@@ -76,7 +76,7 @@ pub enum StyleEvidence {
 
 /// The amount in hundredths (cents, or hundredths of a score) of a number in a given style.
 ///
-/// Accepts a leading `-` or `−`, `€` or `EUR` before or after, a trailing `,-` or `.-`
+/// Accepts a leading `-` or `−`, `€` or `EUR` before or after, a trailing `,-`, `,--` or `.-`
 /// (whole euros), and thousands separators in groups of three (the other separator character,
 /// or a space).
 pub fn parse_hundredths(raw: &str, style: DecimalStyle) -> Result<i64, NumberError> {
@@ -150,7 +150,11 @@ fn strip_decorations(raw: &str) -> Option<(bool, &str)> {
             }
         }
     }
-    if let Some(rest) = s.strip_suffix(",-").or_else(|| s.strip_suffix(".-")) {
+    // `,-` and the `,--` Dutch bookkeeping also writes for whole euros.
+    if let Some(rest) = [",--", ".--", ",-", ".-"]
+        .iter()
+        .find_map(|suffix| s.strip_suffix(suffix))
+    {
         s = rest;
     }
     if s.is_empty() || !s.as_bytes()[0].is_ascii_digit() {
@@ -200,6 +204,7 @@ mod tests {
             ("20.000", Comma, 2_000_000),
             ("€ 20.000", Comma, 2_000_000),
             ("€20.000,-", Comma, 2_000_000),
+            ("€ 12.000,--", Comma, 1_200_000),
             ("1.354,33", Comma, 135_433),
             ("1 354,33", Comma, 135_433),
             ("-500", Comma, -50_000),
