@@ -229,9 +229,19 @@ impl Selection {
     /// into a group of fewer than `min_cell_size`: other selections on the same fields could
     /// be subtracted from it to give that group (see [`Selection::check_differences`]).
     pub fn select(&self, cases: Vec<Case>, min_cell_size: usize) -> Result<Vec<Case>> {
-        for condition in &self.conditions {
-            let present: std::collections::BTreeSet<Option<String>> =
-                cases.iter().map(|c| condition.field.value_of(c)).collect();
+        // The households per combination of the conditions' fields' values.
+        let mut groups: Groups = BTreeMap::new();
+        for case in &cases {
+            let key = self
+                .conditions
+                .iter()
+                .map(|c| c.field.value_of(case))
+                .collect();
+            *groups.entry(key).or_default() += 1;
+        }
+        for (i, condition) in self.conditions.iter().enumerate() {
+            let present: std::collections::BTreeSet<&Option<String>> =
+                groups.keys().map(|key| &key[i]).collect();
             if let Some(missing) = condition.values.iter().find(|v| !present.contains(v)) {
                 let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".into());
                 return Err(Error::Data(format!(
@@ -239,11 +249,15 @@ impl Selection {
                     condition,
                     condition.field.name(),
                     shown(missing),
-                    present.iter().map(shown).collect::<Vec<_>>().join(", ")
+                    present
+                        .iter()
+                        .map(|v| shown(v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         }
-        self.check_differences(&cases, min_cell_size)?;
+        self.check_differences(&groups, min_cell_size)?;
         Ok(cases.into_iter().filter(|c| self.accepts(c)).collect())
     }
 
@@ -258,19 +272,14 @@ impl Selection {
     /// Selections on different fields are each checked on their own fields; groups that only
     /// a combination of both would make are not, which leaves coincidences open (every
     /// phase-2 household in one municipality, say). A selection on both fields checks them.
-    fn check_differences(&self, cases: &[Case], min_cell_size: usize) -> Result<()> {
-        let mut groups: BTreeMap<Vec<Option<String>>, usize> = BTreeMap::new();
-        let mut selected = 0;
-        for case in cases {
-            let key = self
-                .conditions
+    fn check_differences(&self, groups: &Groups, min_cell_size: usize) -> Result<()> {
+        let selected = groups.keys().any(|key| {
+            self.conditions
                 .iter()
-                .map(|c| c.field.value_of(case))
-                .collect();
-            *groups.entry(key).or_default() += 1;
-            selected += usize::from(self.accepts(case));
-        }
-        if selected == 0 {
+                .zip(key)
+                .all(|(c, value)| c.values.contains(value))
+        });
+        if !selected {
             return Err(Error::Data(format!(
                 "--where {self}: no household meets every condition"
             )));
@@ -309,6 +318,9 @@ impl Selection {
         )))
     }
 }
+
+/// Households per combination of a selection's fields' values (in condition order).
+type Groups = BTreeMap<Vec<Option<String>>, usize>;
 
 /// `phase=1 municipality=dongen,tilburg`, as the report states it.
 impl fmt::Display for Selection {

@@ -331,11 +331,7 @@ fn read_in_pieces(source: &str, bytes: &[u8], piece_bytes: usize) -> Result<RawT
         .into_par_iter()
         .map(|(piece, first_line)| parse_piece(source, piece, first_line, delimiter as u8))
         .collect::<Result<_>>()?;
-    let mut records = Vec::with_capacity(parsed.iter().map(Vec::len).sum());
-    for mut piece in parsed {
-        records.append(&mut piece);
-    }
-    let mut records = records.into_iter();
+    let mut records = parsed.into_iter().flatten();
     let mut table = RawTable {
         source: source.to_owned(),
         delimiter: Some(delimiter),
